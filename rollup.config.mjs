@@ -1,0 +1,29 @@
+// Browser bundles. The npm ESM build (per-file modules + .d.ts) is emitted by `tsc -p tsconfig.build.json`.
+import typescript from '@rollup/plugin-typescript';
+import terser from '@rollup/plugin-terser';
+
+const ts = () =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    include: ['src/**/*.ts'],
+    compilerOptions: { noEmit: false, declaration: false, types: [] },
+  });
+
+const minify = () =>
+  terser({
+    ecma: 2019,
+    compress: { passes: 2 },
+    format: { comments: false },
+  });
+
+/** One IIFE: `input` exposed as `window[name]` (merged into an existing object). */
+const iife = (input, file, name) => ({
+  input,
+  output: { file, format: 'iife', name, extend: true, sourcemap: true },
+  plugins: [ts(), minify()],
+});
+
+export default [
+  // RudderStack JS SDK device-mode slot: defines window.Klaviyo_RS.Klaviyo.
+  iife('src/hosts/rudderstack/bundle.ts', 'dist/Klaviyo.min.js', 'Klaviyo_RS'),
+];

@@ -1,0 +1,30 @@
+// Prints min, gzip and brotli sizes of every shipped artifact and fails when one is over its budget.
+import { readFileSync, existsSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+/** Budgets in bytes, brotli (quality 11). */
+const KIB = 1024;
+const BUDGETS = [
+  // Device mode alone for now; issue #5 tightens this to 4 KiB including the cloud forwarder.
+  { file: 'dist/Klaviyo.min.js', brotli: 8 * KIB },
+];
+
+const rows = [];
+let failed = false;
+for (const { file, brotli: budget } of BUDGETS) {
+  if (!existsSync(file)) {
+    console.error(`size: ${file} is missing; run npm run build first.`);
+    process.exit(1);
+  }
+  const bytes = readFileSync(file);
+  const gzip = gzipSync(bytes, { level: 9 }).length;
+  const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  const over = brotli > budget;
+  failed ||= over;
+  rows.push({ file, min: bytes.length, gzip, brotli, budget, status: over ? 'OVER BUDGET' : 'ok' });
+}
+console.table(rows);
+if (failed) {
+  console.error('size: an artifact is over its brotli budget.');
+  process.exit(1);
+}

@@ -1,0 +1,26 @@
+import type { Logger } from '../logger/createLogger.js';
+import type { RudderMessage } from '../mapping/types.js';
+
+/** Why a call goes to cloud mode (SPEC §4). */
+export type ForwardReason = 'list subscription' | 'group' | 'screen' | 'klaviyo.js failed';
+
+/** Hands calls that device mode cannot serve to a RudderStack data plane. */
+export interface Forwarder {
+  /** Queue `message` for delivery. Never throws; never keeps a reference to `message`. */
+  forward(message: RudderMessage, reason: ForwardReason): void;
+  /** Forget queued personal data and identity (the host called `reset()`). */
+  reset(): void;
+}
+
+/** The forwarder used when cloud mode is not configured: every call is logged as not delivered. */
+export function createUnconfiguredForwarder(logger: Logger): Forwarder {
+  return {
+    forward(message, reason) {
+      logger.warn(
+        `${String(message.type)} not delivered (${reason}): it needs cloud mode. ` +
+          'Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.',
+      );
+    },
+    reset() {},
+  };
+}

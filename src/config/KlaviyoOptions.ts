@@ -1,0 +1,123 @@
+import type { ConsentChannel, LogLevel } from './defaults.js';
+
+/** The Klaviyo metrics whose names can be overridden with {@link KlaviyoOptions.eventNames}. */
+export type KlaviyoMetric =
+  | 'Viewed Product'
+  | 'Added to Cart'
+  | 'Started Checkout'
+  | 'Placed Order'
+  | 'Ordered Product';
+
+/** A RudderStack source that has Klaviyo connected in cloud mode. */
+export interface CloudModeOptions {
+  /** Data plane URL, e.g. `https://example-dataplane.rudderstack.com`. Must be `https:` (or `http:` on localhost). */
+  dataPlaneUrl: string;
+  /**
+   * Write key of a source dedicated to forwarding, with Klaviyo connected in **cloud** mode.
+   * Never the page's own write key: that would duplicate every event to every other destination.
+   */
+  writeKey: string;
+}
+
+/**
+ * Options of the integration. Names match RudderStack's Klaviyo destination config, so a dashboard
+ * config can be passed unchanged; keys this package does not know are ignored.
+ */
+export interface KlaviyoOptions {
+  /**
+   * Klaviyo public API key ("site ID"): exactly 6 letters or digits. A private key (`pk_…`) is refused
+   * with an error telling you to revoke it. Required.
+   */
+  publicApiKey: string;
+  /**
+   * Identify sends no `$id`; the userId goes to the custom property `_id`, and an identify needs an
+   * email or a phone number.
+   * @default false
+   */
+  enforceEmailAsPrimary?: boolean;
+  /**
+   * Send `page` calls to Klaviyo as a track named `Viewed <category> <name> page`. Off, klaviyo.js
+   * records "Active on Site" by itself and `page` sends nothing.
+   * @default false
+   */
+  sendPageAsTrack?: boolean;
+  /**
+   * With {@link sendPageAsTrack}, attach a copy of the page properties to that track.
+   * @default false
+   */
+  additionalPageInfo?: boolean;
+  /**
+   * Default Klaviyo list for identify calls that carry `subscribe`; forwarded to cloud mode.
+   * @default undefined
+   */
+  listId?: string;
+  /**
+   * Default subscription channels for list subscription; forwarded to cloud mode.
+   * @default ['email']
+   */
+  consent?: ConsentChannel[];
+  /**
+   * Default SMS consent for list subscription; forwarded to cloud mode.
+   * @default false
+   */
+  smsConsent?: boolean;
+  /**
+   * A RudderStack data plane to forward what device mode cannot do (list subscription, group,
+   * screen, and identify/track while klaviyo.js is blocked). Without it those calls are dropped with
+   * a logged warning.
+   * @default undefined
+   */
+  cloudMode?: CloudModeOptions;
+  /**
+   * How long klaviyo.js may take to load before it counts as blocked, in milliseconds.
+   * @default 10000
+   */
+  loadTimeoutMs?: number;
+  /**
+   * CSP nonce for the klaviyo.js `<script>`. When absent, the nonce of the `<script>` that loaded this
+   * package is reused (read through the `.nonce` property).
+   * @default undefined
+   */
+  nonce?: string;
+  /**
+   * Called with the klaviyo.js `<script>` element before it is inserted: set attributes on it, or
+   * return `false` to veto loading (then klaviyo.js counts as failed).
+   * @default undefined
+   */
+  prepareScript?: (script: HTMLScriptElement) => void | boolean;
+  /**
+   * Load nothing and push nothing until consent is granted. Calls made meanwhile wait (bounded) and
+   * flow once granted, or are discarded on denial.
+   * @default false
+   */
+  requireConsent?: boolean;
+  /**
+   * Override Klaviyo metric names, e.g. `{ 'Viewed Product': 'Hydrogen Viewed Product' }` to avoid a
+   * clash with a platform's native tracking.
+   * @default undefined
+   */
+  eventNames?: Partial<Record<KlaviyoMetric, string>>;
+  /**
+   * Lowest level logged. Every dropped or altered call is logged at `warn` or above.
+   * @default 'warn'
+   */
+  logLevel?: LogLevel;
+}
+
+/** {@link KlaviyoOptions} with every default filled in and every value validated. */
+export interface ResolvedConfig {
+  publicApiKey: string;
+  enforceEmailAsPrimary: boolean;
+  sendPageAsTrack: boolean;
+  additionalPageInfo: boolean;
+  listId: string | undefined;
+  consent: ConsentChannel[];
+  smsConsent: boolean;
+  cloudMode: CloudModeOptions | undefined;
+  loadTimeoutMs: number;
+  nonce: string | undefined;
+  prepareScript: ((script: HTMLScriptElement) => void | boolean) | undefined;
+  requireConsent: boolean;
+  eventNames: Record<KlaviyoMetric, string>;
+  logLevel: LogLevel;
+}

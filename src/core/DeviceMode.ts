@@ -1,0 +1,268 @@
+import { CONSENT_PENDING_CALLS_MAX, PENDING_CALLS_MAX } from '../config/defaults.js';
+import type { ResolvedConfig } from '../config/KlaviyoOptions.js';
+import { KlaviyoConfigError, resolveConfig } from '../config/resolveConfig.js';
+import { createUnconfiguredForwarder, type Forwarder, type ForwardReason } from '../cloud/Forwarder.js';
+import { KlaviyoLoader, type LoadStatus } from '../klaviyo/KlaviyoLoader.js';
+import { klaviyoWindow } from '../klaviyo/KlaviyoGlobals.js';
+import { clearKlaviyoCookie } from '../klaviyo/clearKlaviyoCookie.js';
+import { createLogger, type LogSink, type Logger } from '../logger/createLogger.js';
+import { mapMessage } from '../mapping/mapMessage.js';
+import { toJsonObject } from '../mapping/toJsonValue.js';
+import type { KlaviyoCommand, RudderMessage } from '../mapping/types.js';
+import { hasListData } from './route.js';
+
+/** What {@link DeviceMode} is built with besides the options; every field has a default. */
+export interface DeviceModeDeps {
+  /** @default globalThis.window */
+  window?: Window;
+  /** Where log lines go. @default console */
+  logSink?: LogSink;
+  /** Builds the cloud-mode forwarder. @default one that logs every call as not delivered */
+  createForwarder?: (config: ResolvedConfig, logger: Logger) => Forwarder;
+}
+
+/** Status of the integration: the klaviyo.js load status, `disabled` on a fatal config error. */
+export type DeviceModeStatus = LoadStatus | 'disabled';
+
+type Consent = 'pending' | 'granted' | 'denied';
+
+interface Pending {
+  type: string;
+  commands: KlaviyoCommand[];
+  /** A copy taken at call time, to forward if klaviyo.js fails; absent when not forwardable. */
+  snapshot?: RudderMessage;
+}
+
+/**
+ * The device-mode core shared by every host: validates the config once, loads klaviyo.js, maps
+ * calls to Klaviyo commands, keeps them in order while klaviyo.js loads, and routes to cloud mode
+ * what device mode cannot do (SPEC §2–§4). No method ever throws to the caller.
+ */
+export class DeviceMode {
+  /** The resolved config; `undefined` when the options were unusable (the integration is inert). */
+  readonly config: ResolvedConfig | undefined;
+  readonly logger: Logger;
+  private readonly win: Window;
+  private readonly loader: KlaviyoLoader | undefined;
+  private readonly forwarder: Forwarder;
+  private pending: Pending[] = [];
+  private held: RudderMessage[] = [];
+  private consent: Consent;
+  private lastIdentify: string | undefined;
+  private started = false;
+
+  constructor(options: unknown, deps: DeviceModeDeps = {}) {
+    this.win = deps.window ?? (globalThis as unknown as { window: Window }).window;
+    const warnings: string[] = [];
+    let config: ResolvedConfig | undefined;
+    let fatal: string | undefined;
+    try {
+      config = resolveConfig(options, (w) => warnings.push(w));
+    } catch (error) {
+      fatal = error instanceof KlaviyoConfigError ? error.message : `invalid options: ${String(error)}`;
+    }
+    this.config = config;
+    this.logger = createLogger(config?.logLevel ?? 'warn', deps.logSink);
+    if (fatal) this.logger.error(`disabled: ${fatal}`);
+    for (const w of warnings) this.logger.warn(w);
+    this.consent = config?.requireConsent ? 'pending' : 'granted';
+    const create = deps.createForwarder ?? ((_c, logger) => createUnconfiguredForwarder(logger));
+    this.forwarder = config ? safeForwarder(create(config, this.logger), this.logger) : createUnconfiguredForwarder(this.logger);
+    if (config && this.win?.document) {
+      this.loader = new KlaviyoLoader(config, this.win, this.logger);
+      this.loader.onChange((status) => this.settled(status));
+    } else if (config) {
+      this.logger.error('disabled: no browser window to load klaviyo.js in.');
+    }
+  }
+
+  /** `disabled`, or the klaviyo.js load status. */
+  get status(): DeviceModeStatus {
+    return this.loader ? this.loader.status : 'disabled';
+  }
+
+  /** True once {@link start} ran on a usable config: calls are accepted (and queued if need be). */
+  get acceptsCalls(): boolean {
+    return this.started && !!this.loader;
+  }
+
+  /** Start: load klaviyo.js now, or once consent is granted when `requireConsent` is set. */
+  start(): void {
+    if (this.started || !this.loader) return;
+    this.started = true;
+    if (this.consent === 'granted') this.loader.start();
+  }
+
+  /** Consent given: load klaviyo.js and let the held calls flow, in order. */
+  grantConsent(): void {
+    if (!this.loader || this.consent === 'granted') return;
+    this.consent = 'granted';
+    if (this.started) this.loader.start();
+    const held = this.held;
+    this.held = [];
+    for (const message of held) this.handle(message);
+  }
+
+  /** Consent refused or withdrawn: discard held calls; from now on nothing is pushed or forwarded. */
+  denyConsent(): void {
+    if (!this.loader) return;
+    if (this.held.length) this.logger.info(`consent denied: ${this.held.length} held call(s) discarded.`);
+    this.consent = 'denied';
+    this.held = [];
+    this.pending = [];
+  }
+
+  /** Take one rudderanalytics-style message. Never throws. */
+  handle(message: unknown): void {
+    try {
+      this.route(message);
+    } catch (error) {
+      this.logger.error('internal error; call dropped.', error);
+    }
+  }
+
+  /** Forget identity: the identify diff state, the Klaviyo cookie and the forwarder's personal data. */
+  reset(): void {
+    try {
+      this.lastIdentify = undefined;
+      this.held = [];
+      clearKlaviyoCookie(this.win?.document);
+      this.forwarder.reset();
+    } catch (error) {
+      this.logger.error('reset failed.', error);
+    }
+  }
+
+  private route(input: unknown): void {
+    if (input === null || typeof input !== 'object') {
+      this.logger.warn(`call ignored: expected a message object, got ${input === null ? 'null' : typeof input}.`);
+      return;
+    }
+    const message = input as RudderMessage;
+    const type = message.type;
+    if (!this.loader) {
+      this.logger.warn(`${String(type)} not sent: the integration is disabled (see the error above).`);
+      return;
+    }
+    if (this.consent === 'denied') {
+      this.logger.info(`${String(type)} not sent: consent denied.`);
+      return;
+    }
+    if (this.consent === 'pending') {
+      this.hold(message);
+      return;
+    }
+    switch (type) {
+      case 'identify': {
+        const listData = hasListData(message, this.config?.listId);
+        if (listData) this.forward(message, 'list subscription');
+        this.device(message, 'identify', !listData);
+        return;
+      }
+      case 'track':
+        this.device(message, 'track', true);
+        return;
+      case 'page':
+        this.device(message, 'page', false);
+        return;
+      case 'group':
+      case 'screen':
+        this.forward(message, type);
+        return;
+      case 'alias':
+        this.logger.warn('alias not sent: Klaviyo supports alias in neither device nor cloud mode.');
+        return;
+      default:
+        this.logger.warn(`call ignored: unknown type ${JSON.stringify(String(type))}.`);
+    }
+  }
+
+  private hold(message: RudderMessage): void {
+    this.held.push(toJsonObject(message, 'message', []) as RudderMessage);
+    if (this.held.length > CONSENT_PENDING_CALLS_MAX) {
+      this.held.shift();
+      this.logger.warn(`waiting for consent: more than ${CONSENT_PENDING_CALLS_MAX} calls held; the oldest was dropped.`);
+    }
+  }
+
+  /** The device-mode path; `fallback` says whether cloud mode takes the call if klaviyo.js failed. */
+  private device(message: RudderMessage, type: string, fallback: boolean): void {
+    if (this.status === 'failed') {
+      this.fallBack({ type, commands: [], snapshot: fallback ? message : undefined });
+      return;
+    }
+    const { commands, warnings } = mapMessage(message, this.config);
+    for (const w of warnings) this.logger.warn(`${type}: ${w}`);
+    if (type === 'identify' && commands.length) {
+      const key = JSON.stringify(commands[0]);
+      if (key === this.lastIdentify) {
+        this.logger.debug('identify identical to the last one; not pushed again.');
+        commands.length = 0;
+      }
+      this.lastIdentify = key;
+    }
+    if (this.status === 'ready') {
+      this.push(commands);
+      return;
+    }
+    if (!commands.length && type !== 'identify') return;
+    this.pending.push({ type, commands, snapshot: fallback ? (toJsonObject(message, 'message', []) as RudderMessage) : undefined });
+    if (this.pending.length > PENDING_CALLS_MAX) {
+      this.pending.shift();
+      this.logger.warn(`klaviyo.js is still loading: more than ${PENDING_CALLS_MAX} calls queued; the oldest was dropped.`);
+    }
+  }
+
+  private settled(status: LoadStatus): void {
+    const pending = this.pending;
+    this.pending = [];
+    for (const call of pending) {
+      if (status === 'ready') this.push(call.commands);
+      else this.fallBack(call);
+    }
+  }
+
+  /** klaviyo.js failed: identify/track go to cloud mode; page is never forwarded. */
+  private fallBack(call: Pending): void {
+    if (call.snapshot) this.forward(call.snapshot, 'klaviyo.js failed');
+    else if (call.type === 'page' && this.config?.sendPageAsTrack) {
+      this.logger.warn('page not sent: klaviyo.js failed, and page is never forwarded to cloud mode.');
+    }
+  }
+
+  private forward(message: RudderMessage, reason: ForwardReason): void {
+    this.forwarder.forward(message, reason);
+  }
+
+  private push(commands: KlaviyoCommand[]): void {
+    for (const command of commands) {
+      const klaviyo = klaviyoWindow(this.win).klaviyo;
+      try {
+        if (!klaviyo || typeof klaviyo.push !== 'function') throw new Error('window.klaviyo.push is missing');
+        klaviyo.push(command);
+      } catch (error) {
+        this.logger.error(`${command[0]} not sent: klaviyo.push failed.`, error);
+      }
+    }
+  }
+}
+
+/** A forwarder whose exceptions are logged, never thrown to the host. */
+function safeForwarder(inner: Forwarder, logger: Logger): Forwarder {
+  return {
+    forward(message, reason) {
+      try {
+        inner.forward(message, reason);
+      } catch (error) {
+        logger.error(`${String(message.type)} not forwarded: the forwarder failed.`, error);
+      }
+    },
+    reset() {
+      try {
+        inner.reset();
+      } catch (error) {
+        logger.error('forwarder reset failed.', error);
+      }
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import type { DeviceModeDeps } from '../../core/DeviceMode.js';
+import { DeviceMode } from '../../core/DeviceMode.js';
+import type { RudderMessage } from '../../mapping/types.js';
+
+/** What RudderStack's JS SDK passes to each event method. */
+export interface RudderElement {
+  message: RudderMessage;
+}
+
+/** Page-level options the RudderStack dashboard cannot hold (cloudMode, nonce, eventNames…). */
+export const PAGE_OPTIONS_GLOBAL = 'klaviyoDeviceModeOptions';
+
+/**
+ * Our Klaviyo integration in RudderStack's JS SDK v3 (and v1.1) device-mode slot, a drop-in for
+ * RudderStack's own: the SDK loads `Klaviyo.min.js`, reads `window.Klaviyo_RS.Klaviyo`, constructs it
+ * with the destination config, calls `init()` and polls `isReady()`.
+ *
+ * The dashboard config is used unchanged. Options the dashboard has no field for are read from
+ * `window.klaviyoDeviceModeOptions`; a key the dashboard sets wins.
+ */
+export class Klaviyo {
+  /** The destination's name constant, as RudderStack's SDK expects. */
+  readonly name = 'KLAVIYO';
+  /** The shared device-mode core. */
+  readonly core: DeviceMode;
+
+  constructor(config?: unknown, analytics?: unknown, _destinationInfo?: unknown, deps: DeviceModeDeps = {}) {
+    const win = deps.window ?? (typeof window === 'undefined' ? undefined : window);
+    const pageOptions = readObject(win, PAGE_OPTIONS_GLOBAL);
+    const dashboard = config !== null && typeof config === 'object' ? (config as Record<string, unknown>) : {};
+    const logLevel = dashboard.logLevel ?? pageOptions.logLevel ?? readObject(analytics, 'logLevel', true);
+    this.core = new DeviceMode({ ...pageOptions, ...dashboard, ...(logLevel ? { logLevel } : {}) }, deps);
+  }
+
+  /** Called once by the SDK right after construction: starts loading klaviyo.js. */
+  init(): void {
+    this.core.start();
+  }
+
+  /**
+   * True as soon as calls can be queued safely, which is right after `init()`: calls made while
+   * klaviyo.js loads are queued and replayed (or forwarded if it turns out blocked). The SDK would
+   * otherwise wait up to 11 s and then drop every event for this destination.
+   */
+  isReady(): boolean {
+    return this.core.acceptsCalls;
+  }
+
+  /** SDK v1.1 polls this instead of `isReady()`; same meaning. */
+  isLoaded(): boolean {
+    return this.core.acceptsCalls;
+  }
+
+  identify(element?: RudderElement): void {
+    this.core.handle(element?.message);
+  }
+
+  track(element?: RudderElement): void {
+    this.core.handle(element?.message);
+  }
+
+  page(element?: RudderElement): void {
+    this.core.handle(element?.message);
+  }
+
+  group(element?: RudderElement): void {
+    this.core.handle(element?.message);
+  }
+
+  alias(element?: RudderElement): void {
+    this.core.handle(element?.message);
+  }
+
+  screen(element?: RudderElement): void {
+    this.core.handle(element?.message);
+  }
+}
+
+/** `source[key]` when it is an object (or, with `raw`, any value), else `{}`; never throws. */
+function readObject(source: unknown, key: string, raw?: boolean): Record<string, unknown> {
+  try {
+    const value = (source as Record<string, unknown> | undefined)?.[key];
+    if (raw) return value as Record<string, unknown>;
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,117 @@
+import type { Logger } from '../logger/createLogger.js';
+import { installKlaviyoStub, isOwnStub } from './installKlaviyoStub.js';
+import { klaviyoWindow } from './KlaviyoGlobals.js';
+import { findKlaviyoScript, klaviyoScriptUrl } from './klaviyoScriptUrl.js';
+
+/** `idle` before {@link KlaviyoLoader.start}; then `loading → ready | failed`. */
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'failed';
+
+/** What the loader needs from the resolved config. */
+export interface LoaderOptions {
+  publicApiKey: string;
+  loadTimeoutMs: number;
+  nonce: string | undefined;
+  prepareScript: ((script: HTMLScriptElement) => void | boolean) | undefined;
+}
+
+/**
+ * The nonce of the page's scripts, read through the `.nonce` property: browsers hide the content
+ * attribute (`getAttribute('nonce')` returns '') once the page has loaded.
+ */
+export function pageNonce(doc: Document): string | undefined {
+  const current = doc.currentScript as HTMLScriptElement | null;
+  return current?.nonce || doc.querySelector<HTMLScriptElement>('script[nonce]')?.nonce || undefined;
+}
+
+/**
+ * Installs the pre-load `klaviyo` stub when absent, puts klaviyo.js on the page once and tracks it: `loading → ready` on the script's `load`,
+ * `loading → failed` on `error` (ad blocker, CSP, network), on the timeout, or when `prepareScript`
+ * vetoes it. A klaviyo.js already on the page is reused, never injected twice. A script that loads
+ * after the timeout moves `failed → ready`.
+ */
+export class KlaviyoLoader {
+  status: LoadStatus = 'idle';
+  /** Why the status is `failed`. */
+  reason = '';
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly listeners: Array<(status: LoadStatus) => void> = [];
+
+  constructor(
+    private readonly options: LoaderOptions,
+    private readonly win: Window,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Call `listener` on every status change. */
+  onChange(listener: (status: LoadStatus) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Start loading (once). */
+  start(): void {
+    if (this.status !== 'idle') return;
+    this.status = 'loading';
+    const doc = this.win.document;
+    const existing = findKlaviyoScript(doc);
+    const found = klaviyoWindow(this.win).klaviyo;
+    const live = this.isLive() || (!!existing && doc.readyState === 'complete' && !!found && !isOwnStub(found));
+    installKlaviyoStub(this.win);
+    if (existing || live) {
+      this.logger.info('klaviyo.js is already on the page; reusing it, not injecting it again.');
+      if (live) this.settle('ready');
+      else if (existing) this.watch(existing);
+      return;
+    }
+    const script = doc.createElement('script');
+    script.async = true;
+    script.src = klaviyoScriptUrl(this.options.publicApiKey);
+    const nonce = this.options.nonce ?? pageNonce(doc);
+    if (nonce) script.nonce = nonce;
+    if (this.options.prepareScript) {
+      let verdict: void | boolean;
+      try {
+        verdict = this.options.prepareScript(script);
+      } catch (error) {
+        this.logger.error('prepareScript threw; klaviyo.js not loaded.', error);
+        verdict = false;
+      }
+      if (verdict === false) {
+        this.settle('failed', 'prepareScript vetoed loading klaviyo.js');
+        return;
+      }
+    }
+    this.watch(script);
+    const anchor = doc.getElementsByTagName('script')[0];
+    if (anchor?.parentNode) anchor.parentNode.insertBefore(script, anchor);
+    else (doc.head || doc.documentElement).appendChild(script);
+  }
+
+  /** The real klaviyo object is installed: not a stub, and no stub queue left unconsumed. */
+  private isLive(): boolean {
+    const k = klaviyoWindow(this.win);
+    return !!k.klaviyo && !isOwnStub(k.klaviyo) && k._klOnsite !== undefined && !Array.isArray(k._klOnsite);
+  }
+
+  /** Attach load/error handlers (before insertion: happy-dom and cached scripts fire synchronously). */
+  private watch(script: HTMLScriptElement): void {
+    script.addEventListener('load', () => this.settle('ready'));
+    script.addEventListener('error', () =>
+      this.settle('failed', 'klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network)'),
+    );
+    this.timer = setTimeout(
+      () => this.settle('failed', `klaviyo.js did not load within ${this.options.loadTimeoutMs} ms`),
+      this.options.loadTimeoutMs,
+    );
+  }
+
+  private settle(status: 'ready' | 'failed', reason = ''): void {
+    const late = status === 'ready' && this.status === 'failed' && this.reason.includes('did not load within');
+    if (this.status !== 'loading' && !late) return;
+    clearTimeout(this.timer);
+    this.status = status;
+    this.reason = reason;
+    if (status === 'failed') this.logger.warn(`${reason}.`);
+    else this.logger.info(late ? 'klaviyo.js loaded after the timeout; device mode resumed.' : 'klaviyo.js loaded.');
+    for (const listener of this.listeners) listener(status);
+  }
+}

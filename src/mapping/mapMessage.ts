@@ -1,0 +1,31 @@
+import { mapIdentify, type IdentifyMappingOptions } from './mapIdentify.js';
+import { mapPage, type PageMappingOptions } from './mapPage.js';
+import { mapTrack, type TrackMappingOptions } from './mapTrack.js';
+import { field } from './readFields.js';
+import type { MapResult, RudderMessage } from './types.js';
+
+/** Options of {@link mapMessage}: those of identify, track and page together. */
+export type MappingOptions = IdentifyMappingOptions & TrackMappingOptions & PageMappingOptions;
+
+/**
+ * Map any message to Klaviyo commands by its `type`. Types device mode does not serve (group, screen,
+ * alias, unknown) give no command and say why. Pure, never throws, never mutates `message`.
+ */
+export function mapMessage(message: RudderMessage, options: MappingOptions = {}): MapResult {
+  try {
+    const type = field(message, 'type');
+    switch (type) {
+      case 'identify':
+        return mapIdentify(message, options);
+      case 'track':
+        return mapTrack(message, options);
+      case 'page':
+        return mapPage(message, options);
+      default:
+        return { commands: [], warnings: [`${String(type)} has no device-mode mapping.`] };
+    }
+  } catch (error) {
+    // Defence in depth: the mapping is written not to throw; if it ever does, the host must not see it.
+    return { commands: [], warnings: [`mapping failed: ${String(error)}`] };
+  }
+}

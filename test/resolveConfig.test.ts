@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { KlaviyoConfigError, resolveConfig } from '../src/config/resolveConfig.js';
+
+const resolve = (options: unknown) => {
+  const warnings: string[] = [];
+  return { config: resolveConfig(options, (w) => warnings.push(w)), warnings };
+};
+
+describe('resolveConfig', () => {
+  it('fills every default', () => {
+    expect(resolve({ publicApiKey: 'AbC123' })).toEqual({
+      config: {
+        publicApiKey: 'AbC123',
+        enforceEmailAsPrimary: false,
+        sendPageAsTrack: false,
+        additionalPageInfo: false,
+        listId: undefined,
+        consent: ['email'],
+        smsConsent: false,
+        cloudMode: undefined,
+        loadTimeoutMs: 10000,
+        nonce: undefined,
+        prepareScript: undefined,
+        requireConsent: false,
+        eventNames: {
+          'Viewed Product': 'Viewed Product',
+          'Added to Cart': 'Added to Cart',
+          'Started Checkout': 'Started Checkout',
+          'Placed Order': 'Placed Order',
+          'Ordered Product': 'Ordered Product',
+        },
+        logLevel: 'warn',
+      },
+      warnings: [],
+    });
+  });
+
+  it.each([
+    [undefined, /missing/],
+    ['', /missing/],
+    [123456, /missing/],
+    ['AbC12', /exactly 6 letters or digits \(got 5 characters\)/],
+    ['AbC1234', /got 7 characters/],
+    ['AbC-12', /exactly 6/],
+    ['../x?a', /exactly 6/],
+  ])('refuses the public key %j', (key, reason) => {
+    expect(() => resolveConfig({ publicApiKey: key })).toThrow(reason);
+    expect(() => resolveConfig({ publicApiKey: key })).toThrow(KlaviyoConfigError);
+  });
+
+  it('refuses a private key with a message to revoke it, without echoing the key', () => {
+    let error: Error | undefined;
+    try {
+      resolveConfig({ publicApiKey: 'pk_0123456789abcdef0123456789abcdef01' });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error).toBeInstanceOf(KlaviyoConfigError);
+    expect(error!.message).toMatch(/PRIVATE API key/);
+    expect(error!.message).toMatch(/revoke it now/);
+    expect(error!.message).not.toContain('0123456789abcdef');
+  });
+
+  it('accepts a RudderStack dashboard config unchanged, including per-platform values and extra keys', () => {
+    const dashboard = {
+      publicApiKey: { web: 'AbC123' },
+      sendPageAsTrack: { web: true },
+      additionalPageInfo: true,
+      enforceEmailAsPrimary: false,
+      blacklistedEvents: [{ eventName: '' }],
+      whitelistedEvents: [{ eventName: '' }],
+      eventFilteringOption: 'disable',
+      oneTrustCookieCategories: [],
+      consentManagement: {},
+      connectionMode: 'device',
+      useNativeSDK: { web: true },
+    };
+    const { config, warnings } = resolve(dashboard);
+    expect(warnings).toEqual([]);
+    expect(config).toMatchObject({ publicApiKey: 'AbC123', sendPageAsTrack: true, additionalPageInfo: true });
+  });
+
+  it('validates cloudMode: https only (http on localhost), trailing slash removed', () => {
+    expect(resolve({ publicApiKey: 'AbC123', cloudMode: { dataPlaneUrl: 'https://dp.example.com/', writeKey: 'wk' } }).config.cloudMode).toEqual({
+      dataPlaneUrl: 'https://dp.example.com',
+      writeKey: 'wk',
+    });
+    expect(resolve({ publicApiKey: 'AbC123', cloudMode: { dataPlaneUrl: 'http://127.0.0.1:8080', writeKey: 'wk' } }).config.cloudMode).toEqual({
+      dataPlaneUrl: 'http://127.0.0.1:8080',
+      writeKey: 'wk',
+    });
+    for (const cloudMode of [{ dataPlaneUrl: 'http://dp.example.com', writeKey: 'wk' }, { dataPlaneUrl: 'nope', writeKey: 'wk' }, { dataPlaneUrl: 'https://dp.example.com' }, 'x']) {
+      const { config, warnings } = resolve({ publicApiKey: 'AbC123', cloudMode });
+      expect(config.cloudMode).toBeUndefined();
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^cloudMode ignored/);
+    }
+  });
+
+  it('replaces bad values by defaults and says why', () => {
+    const { config, warnings } = resolve({
+      publicApiKey: 'AbC123',
+      sendPageAsTrack: 'yes',
+      loadTimeoutMs: -5,
+      logLevel: 'loud',
+      consent: ['email', 'fax'],
+      eventNames: { 'Viewed Product': 'VP', Bogus: 'x', 'Placed Order': '' },
+      prepareScript: 'nope',
+      listId: 4443,
+    });
+    expect(config).toMatchObject({
+      sendPageAsTrack: false,
+      loadTimeoutMs: 10000,
+      logLevel: 'warn',
+      consent: ['email'],
+      prepareScript: undefined,
+      listId: '4443',
+    });
+    expect(config.eventNames['Viewed Product']).toBe('VP');
+    expect(config.eventNames['Placed Order']).toBe('Placed Order');
+    expect(warnings).toEqual([
+      'sendPageAsTrack must be a boolean; using false.',
+      "consent accepts only 'email' and 'sms'; other entries ignored.",
+      'loadTimeoutMs must be a positive number of milliseconds; using 10000.',
+      'prepareScript must be a function; ignored.',
+      "eventNames: 'Bogus' is not one of Viewed Product, Added to Cart, Started Checkout, Placed Order, Ordered Product; ignored.",
+      "eventNames['Placed Order'] must be a non-empty string; ignored.",
+      "logLevel must be one of debug, info, warn, error, none; using 'warn'.",
+    ]);
+  });
+
+  it("maps RudderStack's log level names", () => {
+    expect(resolve({ publicApiKey: 'AbC123', logLevel: 'ERROR' }).config.logLevel).toBe('error');
+    expect(resolve({ publicApiKey: 'AbC123', logLevel: 'LOG' }).config.logLevel).toBe('info');
+  });
+});

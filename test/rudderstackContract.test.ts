@@ -1,0 +1,104 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { Klaviyo } from '../src/hosts/rudderstack/Klaviyo.js';
+import { cleanPage, klaviyoReceived, serveKlaviyo } from './helpers/klaviyoScript.js';
+import { clone, identify, page, track } from './helpers/messages.js';
+
+// What the RudderStack JS SDK v3 passes (research rudder-device-mode.md §5.1, cloud-mode-and-loaders.md §4a).
+const dashboardConfig = {
+  publicApiKey: 'AbC123',
+  sendPageAsTrack: true,
+  additionalPageInfo: false,
+  enforceEmailAsPrimary: false,
+  blacklistedEvents: [{ eventName: '' }],
+  whitelistedEvents: [{ eventName: '' }],
+  eventFilteringOption: 'disable',
+  oneTrustCookieCategories: [],
+  connectionMode: 'device',
+  useNativeSDK: true,
+};
+const analytics = { loadIntegration: true, logLevel: 'ERROR', loadOnlyIntegrations: {}, track() {}, page() {}, identify() {} };
+const destinationInfo = { shouldApplyDeviceModeTransformation: false, propagateEventsUntransformedOnError: false, destinationId: 'dest-1' };
+
+beforeEach(() => {
+  cleanPage();
+  vi.useRealTimers();
+});
+
+describe('RudderStack device-mode contract', () => {
+  it('has the members the SDK looks for', () => {
+    const integration = new Klaviyo(clone(dashboardConfig), analytics, destinationInfo);
+    expect(integration.name).toBe('KLAVIYO');
+    for (const method of ['init', 'isReady', 'isLoaded', 'page', 'identify', 'track', 'group', 'alias']) {
+      expect(typeof (integration as unknown as Record<string, unknown>)[method]).toBe('function');
+    }
+  });
+
+  it('is ready right after init, while klaviyo.js still loads, so the SDK never times it out', () => {
+    vi.useFakeTimers();
+    serveKlaviyo('hang');
+    const integration = new Klaviyo(clone(dashboardConfig), analytics, destinationInfo);
+    expect(integration.isReady()).toBe(false);
+    integration.init();
+    expect(integration.isReady()).toBe(true);
+    expect(integration.isLoaded()).toBe(true);
+  });
+
+  it('pushes exactly these arguments to window.klaviyo.push, and leaves the shared event untouched', () => {
+    serveKlaviyo('load');
+    const integration = new Klaviyo(clone(dashboardConfig), analytics, destinationInfo);
+    integration.init();
+    const pushed: unknown[][] = [];
+    const real = (window as any).klaviyo;
+    const push = real.push;
+    real.push = (...args: unknown[]) => {
+      pushed.push(JSON.parse(JSON.stringify(args)));
+      return push(...args);
+    };
+    const messages = [
+      page('Product', 'Shop'),
+      identify('u1', { email: 'ada@example.com', firstName: 'Ada', phone: '+44 20 7946 0958' }),
+      track('Product Added', { product_id: 'p1', name: 'Pooh', price: 9.99, quantity: 2, value: 19.98 }),
+      track('Checked Out', { revenue: 19.98 }),
+    ];
+    const before = clone(messages);
+    integration.page({ message: messages[0] });
+    integration.identify({ message: messages[1] });
+    integration.track({ message: messages[2] });
+    integration.track({ message: messages[3] });
+    expect(pushed).toEqual([
+      [['track', 'Viewed Shop Product page', {}]],
+      [['identify', { $email: 'ada@example.com', $phone_number: '+442079460958', $first_name: 'Ada', $id: 'u1' }]],
+      [
+        [
+          'track',
+          'Added to Cart',
+          { $value: 19.98, AddedItemProductName: 'Pooh', AddedItemProductID: 'p1', AddedItemPrice: 9.99, AddedItemQuantity: 2 },
+        ],
+      ],
+      [['track', 'Checked Out', { $value: 19.98 }]],
+    ]);
+    expect(messages).toEqual(before);
+    expect(klaviyoReceived()).toHaveLength(4);
+  });
+
+  it('survives what the SDK might hand it: no element, no message, no config', () => {
+    const integration = new Klaviyo(undefined, undefined, undefined);
+    integration.init();
+    expect(() => {
+      integration.track(undefined);
+      integration.identify({} as never);
+      integration.page({ message: null as never });
+    }).not.toThrow();
+    expect(integration.isReady()).toBe(false);
+  });
+
+  it('takes options the dashboard cannot hold from window.klaviyoDeviceModeOptions; dashboard keys win', () => {
+    (window as any).klaviyoDeviceModeOptions = { publicApiKey: 'ZZZ999', eventNames: { 'Added to Cart': 'Cart Add' } };
+    serveKlaviyo('load');
+    const integration = new Klaviyo(clone(dashboardConfig), analytics, destinationInfo);
+    integration.init();
+    integration.track({ message: track('Product Added', {}) });
+    expect(document.querySelector('script')?.src).toContain('company_id=AbC123');
+    expect(klaviyoReceived()).toEqual([['track', 'Cart Add', {}]]);
+  });
+});

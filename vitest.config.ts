@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'happy-dom',
+    environmentOptions: {
+      happyDOM: {
+        url: 'https://shop.example.com/products/1',
+        // happy-dom never fetches <script src>; by default it fires `error` synchronously on insertion.
+        // Loader tests flip `handleDisabledFileLoadingAsSuccess` to get `load` instead.
+        settings: { handleDisabledFileLoadingAsSuccess: false },
+      },
+    },
+    restoreMocks: true,
+    unstubGlobals: true,
+  },
+});
