@@ -21,3 +21,12 @@ test('demo storefront: a click-through shows what Klaviyo received in the panel'
     ['track', 'Ordered Product'],
   ]);
 });
+
+test('demo storefront with klaviyo.js blocked: the panel shows what went to the local data plane', async ({ page }) => {
+  await page.goto('/?block');
+  await expect(page.locator('#status')).toHaveText('(failed)');
+  await page.click('[data-call=added]');
+  await page.click('[data-call=newsletter]');
+  await expect(page.locator('#forwarded')).toContainText('["track","Product Added","batch"]');
+  await expect(page.locator('#forwarded')).toContainText('["group","NEWS01","batch"]');
+});

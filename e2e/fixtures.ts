@@ -1,5 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { test as base, expect, type Page } from '@playwright/test';
+// @ts-expect-error plain ESM module without types
+import { startDataPlane } from './dataPlane.mjs';
+
+/** The local data plane's handle (e2e/dataPlane.mjs). */
+export interface DataPlane {
+  url: string;
+  writeKey: string;
+  received: Array<Record<string, any>>;
+  requests: Array<{ path: string; status: number | string }>;
+  fail(mode: '500' | '429' | 'hang' | 'reset' | 'ok', times?: number): void;
+  close(): Promise<void>;
+}
+
+/** Block klaviyo.js the way an ad blocker does (net::ERR_BLOCKED_BY_CLIENT). */
+export async function blockKlaviyo(page: Page): Promise<void> {
+  await page.context().unroute('https://static.klaviyo.com/**');
+  await page.context().route('https://static.klaviyo.com/**', (route) => route.abort('blockedbyclient'));
+}
 
 const STAND_IN = readFileSync(new URL('./fixtures/klaviyo-standin.js', import.meta.url), 'utf8');
 
@@ -12,7 +30,13 @@ export async function klaviyoReceived(page: Page): Promise<unknown[]> {
  * Every test gets https://static.klaviyo.com/** answered by the local klaviyo.js stand-in, and a
  * record of the klaviyo.js requests made. Tests that simulate an ad blocker re-route it.
  */
-export const test = base.extend<{ klaviyoRequests: string[] }>({
+export const test = base.extend<{ klaviyoRequests: string[]; dataPlane: DataPlane }>({
+  /** A local data plane of this test's own (see dataPlane.mjs). */
+  dataPlane: async ({}, use) => {
+    const dp = await startDataPlane({ writeKey: 'e2e-write-key' });
+    await use(dp);
+    await dp.close();
+  },
   klaviyoRequests: [
     async ({ context }, use) => {
       const requests: string[] = [];

@@ -5,8 +5,9 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 /** Budgets in bytes, brotli (quality 11). */
 const KIB = 1024;
 const BUDGETS = [
-  // Device mode alone for now; issue #5 tightens this to 4 KiB including the cloud forwarder.
-  { file: 'dist/Klaviyo.min.js', brotli: 8 * KIB },
+  // Device mode + cloud forwarder. Provisional: a regression guard at today's size plus a little;
+  // the size issue (#5) brings it down to 4 KiB.
+  { file: 'dist/Klaviyo.min.js', brotli: 11 * KIB },
 ];
 
 const rows = [];

@@ -257,3 +257,33 @@ describe('DeviceMode with requireConsent', () => {
     expect(cloud.forwarded).toEqual([]);
   });
 });
+
+describe('DeviceMode + CloudForwarder when klaviyo.js is blocked', () => {
+  it('loses no identify or track: they reach the data plane unmapped, in order, once', async () => {
+    const { CloudForwarder } = await import('../src/cloud/CloudForwarder.js');
+    const { fakeTransport, useClock, settle } = await import('./helpers/cloud.js');
+    let made: InstanceType<typeof CloudForwarder> | undefined;
+    useClock();
+    localStorage.clear();
+    serveKlaviyo('error');
+    const net = fakeTransport();
+    const log = recordingSink();
+    const core = new DeviceMode(
+      { publicApiKey: 'AbC123', cloudMode: { dataPlaneUrl: 'https://dp.example.com', writeKey: 'wk' } },
+      { logSink: log.sink, createForwarder: (config, logger) => (made = new CloudForwarder({ ...config, cloudMode: config.cloudMode! }, logger, window, { transport: net.transport })) },
+    );
+    core.start();
+    core.handle(identify('u1', { email: 'a@b.co' }));
+    core.handle(track('Order Completed', { order_id: 'o1', revenue: 10 }));
+    core.handle(page('Home'));
+    await settle(1000);
+    expect(net.requests).toHaveLength(1);
+    expect(net.requests[0].body.batch.map((m) => [m.type, m.event ?? null, m.properties ?? null])).toEqual([
+      ['identify', null, null],
+      ['track', 'Order Completed', { order_id: 'o1', revenue: 10 }],
+    ]);
+    await settle(60_000);
+    expect(net.requests).toHaveLength(1);
+    made?.dispose();
+  });
+});

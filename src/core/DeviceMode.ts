@@ -1,6 +1,7 @@
 import { CONSENT_PENDING_CALLS_MAX, PENDING_CALLS_MAX } from '../config/defaults.js';
 import type { ResolvedConfig } from '../config/KlaviyoOptions.js';
 import { KlaviyoConfigError, resolveConfig } from '../config/resolveConfig.js';
+import { CloudForwarder } from '../cloud/CloudForwarder.js';
 import { createUnconfiguredForwarder, type Forwarder, type ForwardReason } from '../cloud/Forwarder.js';
 import { KlaviyoLoader, type LoadStatus } from '../klaviyo/KlaviyoLoader.js';
 import { klaviyoWindow } from '../klaviyo/KlaviyoGlobals.js';
@@ -17,7 +18,7 @@ export interface DeviceModeDeps {
   window?: Window;
   /** Where log lines go. @default console */
   logSink?: LogSink;
-  /** Builds the cloud-mode forwarder. @default one that logs every call as not delivered */
+  /** Builds the cloud-mode forwarder. @default a {@link CloudForwarder} when `cloudMode` is set, else one that logs every call as not delivered */
   createForwarder?: (config: ResolvedConfig, logger: Logger) => Forwarder;
 }
 
@@ -66,7 +67,7 @@ export class DeviceMode {
     if (fatal) this.logger.error(`disabled: ${fatal}`);
     for (const w of warnings) this.logger.warn(w);
     this.consent = config?.requireConsent ? 'pending' : 'granted';
-    const create = deps.createForwarder ?? ((_c, logger) => createUnconfiguredForwarder(logger));
+    const create = deps.createForwarder ?? defaultForwarder(this.win);
     this.forwarder = config ? safeForwarder(create(config, this.logger), this.logger) : createUnconfiguredForwarder(this.logger);
     if (config && this.win?.document) {
       this.loader = new KlaviyoLoader(config, this.win, this.logger);
@@ -245,6 +246,12 @@ export class DeviceMode {
       }
     }
   }
+}
+
+/** Cloud mode when configured, else a forwarder that logs each call as not delivered. */
+function defaultForwarder(win: Window) {
+  return (config: ResolvedConfig, logger: Logger): Forwarder =>
+    config.cloudMode && win ? new CloudForwarder({ ...config, cloudMode: config.cloudMode }, logger, win) : createUnconfiguredForwarder(logger);
 }
 
 /** A forwarder whose exceptions are logged, never thrown to the host. */

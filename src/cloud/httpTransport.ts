@@ -1,0 +1,34 @@
+import { REQUEST_TIMEOUT_MS } from '../config/defaults.js';
+
+/** Sends one request; resolves to the HTTP status, or 0 on a network error or timeout. Never rejects. */
+export type Transport = (url: string, headers: Record<string, string>, body: string) => Promise<number>;
+
+/** Queues one beacon; returns what `navigator.sendBeacon` returned. */
+export type Beacon = (url: string, body: string) => boolean;
+
+/** The browser's `fetch`, with a timeout. */
+export function fetchTransport(win: Window): Transport {
+  return async (url, headers, body) => {
+    const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
+    const timer = setTimeout(() => controller?.abort(), REQUEST_TIMEOUT_MS);
+    try {
+      const response = await win.fetch(url, { method: 'POST', headers, body, signal: controller?.signal, credentials: 'omit' });
+      return response.status;
+    } catch {
+      return 0;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/** `navigator.sendBeacon` with a `text/plain` body (a CORS-safelisted type: no preflight). */
+export function browserBeacon(win: Window): Beacon {
+  return (url, body) => {
+    try {
+      return !!win.navigator.sendBeacon?.(url, new Blob([body], { type: 'text/plain' }));
+    } catch {
+      return false;
+    }
+  };
+}

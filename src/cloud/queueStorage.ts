@@ -1,0 +1,98 @@
+import type { Logger } from '../logger/createLogger.js';
+
+/** The little of `Storage` the queue needs. */
+export interface QueueStorage {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  remove(key: string): void;
+  keys(): string[];
+  /** False once it fell back to memory: nothing survives a reload and there is no cross-tab sharing. */
+  readonly persistent: boolean;
+}
+
+/**
+ * localStorage, falling back to memory for good on the first security or quota error (Safari private
+ * mode, storage disabled, quota exceeded). The fallback is logged once; nothing already queued is lost.
+ */
+export function createQueueStorage(getStorage: () => Storage | null | undefined, logger: Logger): QueueStorage {
+  const memory = new Map<string, string>();
+  let local: Storage | undefined;
+  try {
+    local = getStorage() ?? undefined;
+    if (local) {
+      const probe = '__kdm_probe__';
+      local.setItem(probe, '1');
+      local.removeItem(probe);
+    }
+  } catch {
+    local = undefined;
+  }
+  const fallBack = (why: string) => {
+    if (!local) return;
+    // Carry what localStorage held for us into memory, then stop using it.
+    try {
+      for (let i = 0; i < local.length; i++) {
+        const key = local.key(i);
+        const value = key === null ? null : local.getItem(key);
+        if (key !== null && value !== null && !memory.has(key)) memory.set(key, value);
+      }
+    } catch {
+      // unreadable: keep what memory has
+    }
+    local = undefined;
+    logger.warn(`localStorage ${why}: the cloud-mode queue is kept in memory only (not across reloads or tabs).`);
+  };
+  if (!local) logger.warn('localStorage is not available: the cloud-mode queue is kept in memory only (not across reloads or tabs).');
+
+  return {
+    get persistent() {
+      return !!local;
+    },
+    get(key) {
+      if (local) {
+        try {
+          return local.getItem(key);
+        } catch {
+          fallBack('cannot be read');
+        }
+      }
+      return memory.get(key) ?? null;
+    },
+    set(key, value) {
+      if (local) {
+        try {
+          local.setItem(key, value);
+          return;
+        } catch {
+          fallBack('is full or refused the write');
+        }
+      }
+      memory.set(key, value);
+    },
+    remove(key) {
+      memory.delete(key);
+      if (local) {
+        try {
+          local.removeItem(key);
+        } catch {
+          fallBack('cannot be written');
+        }
+      }
+    },
+    keys() {
+      if (local) {
+        try {
+          const keys: string[] = [];
+          for (let i = 0; i < local.length; i++) {
+            const key = local.key(i);
+            if (key !== null) keys.push(key);
+          }
+          return keys;
+        } catch {
+          fallBack('cannot be read');
+        }
+      }
+      return [...memory.keys()];
+    },
+  };
+}

@@ -1,0 +1,281 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { retryDelay } from '../src/cloud/retryDelay.js';
+import { createQueueStorage } from '../src/cloud/queueStorage.js';
+import { createLogger } from '../src/logger/createLogger.js';
+import { CLOUD, disposeAll, FlakyStorage, forwarder, settle, START, useClock } from './helpers/cloud.js';
+import { identify, rudderMessage, track } from './helpers/messages.js';
+
+const storageLines: Array<[string, string]> = [];
+const storageOn = (s: Storage) =>
+  createQueueStorage(() => s, createLogger('debug', { debug() {}, info() {}, error() {}, warn: (m: string) => void storageLines.push(['warn', m]) }));
+const warns = (lines: Array<[string, string]>) => lines.filter(([l]) => l === 'warn').map(([, m]) => m);
+const ISO = (ms: number) => new Date(START + ms).toISOString();
+
+beforeEach(() => {
+  storageLines.length = 0;
+  localStorage.clear();
+  useClock();
+});
+afterEach(() => {
+  disposeAll();
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('CloudForwarder: the request on the wire', () => {
+  it('POSTs /v1/batch with Basic auth of the cloud write key and the exact body', async () => {
+    const { f, requests } = forwarder({ listId: 'L1' });
+    const message = identify('u1', { email: 'ada@example.com', phone: '+1 500 555 0006', properties: { subscribe: true } });
+    f.forward(message, 'list subscription');
+    await settle(999);
+    expect(requests).toHaveLength(0); // waits FLUSH_INTERVAL_MS for others to share the request
+    await settle(1);
+    expect(requests).toHaveLength(1);
+    expect(requests[0].url).toBe('https://dp.example.com/v1/batch');
+    expect(requests[0].headers).toEqual({ 'Content-Type': 'application/json', Authorization: `Basic ${btoa('wk1:')}` });
+    expect(requests[0].body).toEqual({
+      batch: [
+        {
+          type: 'identify',
+          userId: 'u1',
+          anonymousId: 'anon-1',
+          messageId: 'msg-1',
+          originalTimestamp: '2026-11-23T00:00:00.000Z',
+          channel: 'web',
+          context: {
+            traits: { email: 'ada@example.com', phone: '+15005550006', properties: { subscribe: true, listId: 'L1', consent: ['email'] } },
+            library: { name: 'klaviyo-device-mode', version: '0.1.0' },
+            page: { path: '/products/1', url: 'https://shop.example.com/products/1', search: '', title: '', referrer: '' },
+            userAgent: navigator.userAgent,
+            locale: navigator.language,
+          },
+          integrations: { All: false, Klaviyo: true },
+          sentAt: ISO(1000),
+        },
+      ],
+      sentAt: ISO(1000),
+    });
+    expect(requests[0].body.batch[0]).not.toHaveProperty('traits');
+    expect(f.queued()).toEqual([]);
+    expect(localStorage.getItem('kdm.wk1.id-1.items')).toBeNull(); // removed after delivery
+  });
+
+  it('forwards a track unmapped (the server transformer maps it) and keeps the host message intact', async () => {
+    const { f, requests } = forwarder();
+    const message = track('Product Added', { revenue: 5, product_id: 'p1' });
+    const before = structuredClone(message);
+    f.forward(message, 'klaviyo.js failed');
+    await settle(1000);
+    expect(requests[0].body.batch[0]).toMatchObject({ type: 'track', event: 'Product Added', properties: { revenue: 5, product_id: 'p1' } });
+    expect(message).toEqual(before);
+  });
+
+  it('group: groupId and its traits (phone in E.164); screen: its name; a missing anonymousId gets one', async () => {
+    const { f, requests, log } = forwarder();
+    f.forward(rudderMessage({ type: 'group', groupId: 'L9', traits: { subscribe: false, email: 'a@b.co', phone: '555' } }), 'group');
+    f.forward(rudderMessage({ type: 'screen', name: 'Home', anonymousId: undefined, messageId: undefined, originalTimestamp: undefined }), 'screen');
+    await settle(1000);
+    const [group, screen] = requests[0].body.batch;
+    expect(group).toMatchObject({ type: 'group', groupId: 'L9', traits: { subscribe: false, email: 'a@b.co' } });
+    expect(group.traits).not.toHaveProperty('phone');
+    expect(screen).toMatchObject({ type: 'screen', name: 'Home', anonymousId: 'id-2', messageId: 'id-4', originalTimestamp: ISO(0) });
+    expect(warns(log.lines)).toContain('[klaviyo-device-mode] group (cloud mode): traits.phone is not an E.164 number (+ country code and digits); dropped.');
+  });
+
+  it('refuses an event over 32 KB with a reason', async () => {
+    const { f, requests, log } = forwarder();
+    f.forward(track('Big', { blob: 'x'.repeat(33 * 1024) }), 'klaviyo.js failed');
+    await settle(5000);
+    expect(requests).toHaveLength(0);
+    expect(warns(log.lines)[0]).toMatch(/^\[klaviyo-device-mode\] track not forwarded: \d+ bytes is over the 32768-byte limit per event\.$/);
+  });
+
+  it('batches at most 20 events per request', async () => {
+    const { f, requests } = forwarder();
+    for (let i = 0; i < 45; i++) f.forward(track(`E${i}`, {}), 'klaviyo.js failed');
+    await settle(1000);
+    expect(requests.map((r) => r.body.batch.length)).toEqual([20, 20, 5]);
+    expect(requests.flatMap((r) => r.body.batch.map((m) => m.event))).toEqual(Array.from({ length: 45 }, (_, i) => `E${i}`));
+  });
+});
+
+describe('CloudForwarder: retries', () => {
+  it('backs off exponentially with jitter, capped at 60 s, and drops after 10 attempts', async () => {
+    const { f, requests, log } = forwarder({ answer: () => 500 });
+    f.forward(track('A', {}), 'klaviyo.js failed');
+    await settle(10 * 60_000);
+    expect(requests.map((r) => r.at)).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 64000, 124000, 184000, 244000]);
+    expect(new Set(requests.map((r) => r.body.batch[0].messageId))).toEqual(new Set(['msg-1'])); // stable across retries
+    expect(requests.map((r) => r.body.sentAt)).toEqual(requests.map((r) => ISO(r.at))); // refreshed per attempt
+    expect(warns(log.lines)).toEqual(['[klaviyo-device-mode] track msg-1 dropped after 10 failed attempts (last: HTTP 500).']);
+    expect(f.queued()).toEqual([]);
+  });
+
+  it('retry delays follow the injected random source', () => {
+    expect([1, 2, 3, 7, 8, 20].map((n) => retryDelay(n, () => 0.5))).toEqual([1000, 2000, 4000, 60000, 60000, 60000]);
+    expect([1, 2, 3].map((n) => retryDelay(n, () => 0))).toEqual([800, 1600, 3200]);
+    expect([1, 2, 3].map((n) => retryDelay(n, () => 1))).toEqual([1200, 2400, 4800]);
+  });
+
+  it.each([
+    [0, 'a network error or timeout'],
+    [408, 'HTTP 408'],
+    [429, 'HTTP 429'],
+    [503, 'HTTP 503'],
+  ])('retries on %s', async (status, described) => {
+    const { f, requests, log } = forwarder({ answer: (_r, i) => (i === 0 ? status : 200) });
+    f.forward(track('A', {}), 'klaviyo.js failed');
+    await settle(2000);
+    expect(requests.map((r) => r.at)).toEqual([1000, 2000]);
+    expect(log.lines).toContainEqual(['info', `[klaviyo-device-mode] cloud mode: ${described}; will retry.`]);
+    expect(f.queued()).toEqual([]);
+  });
+
+  it.each([400, 401, 404])('drops on %s with the reason logged', async (status) => {
+    const { f, requests, log } = forwarder({ answer: () => status });
+    f.forward(track('A', {}), 'klaviyo.js failed');
+    await settle(60_000);
+    expect(requests).toHaveLength(1);
+    expect(warns(log.lines)).toEqual([`[klaviyo-device-mode] 1 event(s) dropped: the data plane refused them with HTTP ${status} (not retryable).`]);
+  });
+
+  it('413 splits the batch until each part is accepted; a lone event over the limit is dropped', async () => {
+    const { f, requests, log } = forwarder({ answer: (r) => (r.body.batch.length > 1 || r.body.batch[0].event === 'huge' ? 413 : 200) });
+    for (const name of ['a', 'huge', 'c']) f.forward(track(name, {}), 'klaviyo.js failed');
+    await settle(1000);
+    expect(requests.map((r) => r.body.batch.map((m) => m.event).join(','))).toEqual(['a,huge,c', 'a,huge', 'a', 'huge', 'c']);
+    expect(warns(log.lines)).toEqual(['[klaviyo-device-mode] 1 event(s) dropped: the data plane refused them with HTTP 413 (not retryable).']);
+  });
+
+  it('keeps at most 100 events, dropping the oldest with a warning', async () => {
+    vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+    const { f, requests, log } = forwarder();
+    for (let i = 0; i < 101; i++) f.forward(track(`E${i}`, {}), 'klaviyo.js failed');
+    await settle(5000);
+    expect(requests).toHaveLength(0); // offline: nothing attempted
+    expect(f.queued()).toHaveLength(100);
+    expect(f.queued()[0].event).toBe('E1');
+    expect(warns(log.lines)).toEqual(['[klaviyo-device-mode] cloud-mode queue full (100): dropped the oldest event, track msg-1.']);
+  });
+
+  it('waits while offline and flushes on `online`', async () => {
+    const online = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+    const { f, requests } = forwarder();
+    f.forward(track('A', {}), 'klaviyo.js failed');
+    await settle(5000);
+    expect(requests).toHaveLength(0);
+    online.mockReturnValue(true);
+    window.dispatchEvent(new Event('online'));
+    await settle(0);
+    expect(requests.map((r) => r.at)).toEqual([5000]);
+  });
+});
+
+describe('CloudForwarder: storage', () => {
+  it('falls back to memory when localStorage throws (Safari private mode), says so once, still delivers', async () => {
+    const flaky = new FlakyStorage();
+    flaky.failAll = true;
+    const { f, requests } = forwarder({ storage: storageOn(flaky) });
+    f.forward(track('A', {}), 'klaviyo.js failed');
+    f.forward(track('B', {}), 'klaviyo.js failed');
+    await settle(1000);
+    expect(requests[0].body.batch.map((m) => m.event)).toEqual(['A', 'B']);
+    expect(warns(storageLines)).toEqual([
+      '[klaviyo-device-mode] localStorage is not available: the cloud-mode queue is kept in memory only (not across reloads or tabs).',
+    ]);
+  });
+
+  it('switches to memory on a quota error mid-run, keeping what was queued', async () => {
+    const flaky = new FlakyStorage();
+    const { f, requests } = forwarder({ answer: () => 0, storage: storageOn(flaky) });
+    f.forward(track('A', {}), 'klaviyo.js failed');
+    flaky.failWrites = true;
+    f.forward(track('B', {}), 'klaviyo.js failed');
+    await settle(1000);
+    expect(requests[0].body.batch.map((m) => m.event)).toEqual(['A', 'B']);
+    expect(warns(storageLines)).toEqual([
+      '[klaviyo-device-mode] localStorage is full or refused the write: the cloud-mode queue is kept in memory only (not across reloads or tabs).',
+    ]);
+  });
+});
+
+describe('CloudForwarder: reloads and tabs', () => {
+  it('events unsent at a reload survive it and go out once on the next page, with their messageId and capture time', async () => {
+    const first = forwarder({ answer: () => 500 });
+    first.f.forward(track('A', {}), 'klaviyo.js failed');
+    await settle(1000); // first attempt fails: the data plane is down
+    window.dispatchEvent(new Event('pagehide')); // reload: failing, so no beacon; the queue is handed over
+    expect(first.beacons).toEqual([]);
+    first.f.dispose(); // the old page is gone
+    const next = forwarder(); // the next page, data plane back up
+    await settle(500 + 1000);
+    expect(next.requests).toHaveLength(1);
+    expect(next.requests[0].body.batch[0]).toMatchObject({ event: 'A', messageId: 'msg-1', originalTimestamp: '2026-11-23T00:00:00.000Z', sentAt: ISO(1500) });
+    expect(Object.keys(localStorage).filter((k) => k.includes('.items'))).toEqual([]);
+  });
+
+  it('a queue abandoned by a closed tab (stale heartbeat) is taken over by exactly one live tab', async () => {
+    // A tab that died 20 s ago left two events.
+    localStorage.setItem('kdm.wk1.dead.ack', String(START - 20_000));
+    localStorage.setItem(
+      'kdm.wk1.dead.items',
+      JSON.stringify([
+        { id: 'm1', m: { type: 'track', event: 'A', messageId: 'm1', anonymousId: 'x' }, n: 1, d: START - 1 },
+        { id: 'm2', m: { type: 'track', event: 'B', messageId: 'm2', anonymousId: 'x' }, n: 0, d: START - 1 },
+      ]),
+    );
+    const tabB = forwarder();
+    const tabC = forwarder();
+    await settle(5000);
+    const sent = [...tabB.requests, ...tabC.requests].flatMap((r) => r.body.batch.map((m) => m.messageId));
+    expect(sent).toEqual(['m1', 'm2']);
+    expect(localStorage.getItem('kdm.wk1.dead.items')).toBeNull();
+    expect(localStorage.getItem('kdm.wk1.dead.ack')).toBeNull();
+  });
+
+  it('never takes over a live tab’s queue, and never another write key’s', async () => {
+    const live = forwarder({ answer: () => 500 });
+    live.f.forward(track('A', {}), 'klaviyo.js failed');
+    localStorage.setItem('kdm.other-key.q.ack', '0');
+    localStorage.setItem('kdm.other-key.q.items', JSON.stringify([{ id: 'o', m: { type: 'track' }, n: 0, d: 0 }]));
+    const other = forwarder();
+    await settle(30_000);
+    expect(other.requests).toEqual([]);
+    expect(localStorage.getItem('kdm.other-key.q.items')).not.toBeNull();
+  });
+
+  it('a corrupted stored queue is discarded with a reason, not thrown', async () => {
+    localStorage.setItem('kdm.wk1.bad.ack', '0');
+    localStorage.setItem('kdm.wk1.bad.items', '{not json');
+    const { requests, log } = forwarder();
+    await settle(1000);
+    expect(requests).toEqual([]);
+    expect(warns(log.lines)).toEqual(['[klaviyo-device-mode] a stored cloud-mode queue was not valid JSON; it was discarded.']);
+  });
+});
+
+describe('CloudForwarder: page leave', () => {
+  it('page hidden → the queue goes out by sendBeacon, as text/plain bodies of at most 64 KB', async () => {
+    const { f, requests, beacons } = forwarder();
+    for (let i = 0; i < 5; i++) f.forward(track(`E${i}`, { blob: 'x'.repeat(20_000) }), 'klaviyo.js failed');
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(requests).toEqual([]);
+    expect(beacons.map((b) => b.url)).toEqual(Array(beacons.length).fill(`${CLOUD.dataPlaneUrl}/beacon/v1/batch?writeKey=wk1`));
+    expect(beacons.map((b) => b.body.batch.map((m: any) => m.event))).toEqual([['E0', 'E1', 'E2'], ['E3', 'E4']]);
+    for (const b of beacons) expect(JSON.stringify(b.body).length).toBeLessThanOrEqual(64_000);
+    expect(f.queued()).toEqual([]);
+    await settle(5000);
+    expect(requests).toEqual([]); // nothing sent twice
+  });
+
+  it('keeps what sendBeacon refused, for the next attempt', async () => {
+    const { f, requests } = forwarder({ beacon: () => false });
+    f.forward(track('A', {}), 'klaviyo.js failed');
+    window.dispatchEvent(new Event('pagehide'));
+    expect(f.queued()).toHaveLength(1);
+    window.dispatchEvent(new Event('pageshow')); // restored from the back/forward cache
+    await settle(1000);
+    expect(requests).toHaveLength(1);
+  });
+});
