@@ -26,4 +26,13 @@ const iife = (input, file, name) => ({
 export default [
   // RudderStack JS SDK device-mode slot: defines window.Klaviyo_RS.Klaviyo.
   iife('src/hosts/rudderstack/bundle.ts', 'dist/Klaviyo.min.js', 'Klaviyo_RS'),
+  // Script tag: starts itself from its data-* attributes, exposes window.klaviyoDeviceMode.
+  { ...iife('src/hosts/script/autostart.ts', 'dist/klaviyo-device-mode.iife.js'), output: { file: 'dist/klaviyo-device-mode.iife.js', format: 'iife', sourcemap: true } },
+  // The inline snippet, minified (the README carries the same code).
+  {
+    input: 'src/hosts/script/snippet.js',
+    output: { file: 'dist/snippet.min.js', format: 'es' },
+    treeshake: false,
+    plugins: [terser({ ecma: 5, compress: { passes: 2 }, format: { comments: false }, mangle: { toplevel: true } })],
+  },
 ];

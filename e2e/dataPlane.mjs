@@ -2,6 +2,7 @@
 // It enforces the real gateway's rules (research cloud-mode-and-loaders.md §1): Basic auth with the
 // source write key (or ?writeKey= on the beacon path), valid JSON, a non-empty batch, every message
 // with a userId or an anonymousId (one bad message rejects the whole batch), 413 over 4000 KB.
+// Single-message endpoints /v1/<type> are accepted too (RudderStack's SDK uses them by default).
 // It can be told to fail: '500', '429', 'hang' (never answers) or 'reset' (drops the connection).
 import { createServer } from 'node:http';
 
@@ -36,7 +37,8 @@ export async function startDataPlane({ port = 0, writeKey = 'e2e-write-key', log
     if (req.method === 'GET' && url.pathname === '/__received') {
       return void res.writeHead(200, { 'content-type': 'application/json', ...cors(req) }).end(JSON.stringify(received));
     }
-    const via = url.pathname === '/v1/batch' ? 'batch' : url.pathname === '/beacon/v1/batch' ? 'beacon' : undefined;
+    const single = /^\/v1\/(identify|track|page|screen|group|alias)$/.exec(url.pathname)?.[1];
+    const via = url.pathname === '/v1/batch' ? 'batch' : url.pathname === '/beacon/v1/batch' ? 'beacon' : single ? 'single' : undefined;
     if (req.method !== 'POST' || !via) return answer(404, 'not found');
 
     const chunks = [];
@@ -70,7 +72,8 @@ export async function startDataPlane({ port = 0, writeKey = 'e2e-write-key', log
       } catch {
         return answer(400, 'invalid json');
       }
-      const batch = Array.isArray(body?.batch) ? body.batch : undefined;
+      // /v1/<type> takes one message and sets its type from the path, as the gateway does.
+      const batch = single ? [{ ...body, type: single }] : Array.isArray(body?.batch) ? body.batch : undefined;
       if (!batch || batch.length === 0) return answer(400, 'empty batch payload');
       const identified = (m) => [m?.userId, m?.anonymousId].some((v) => typeof v === 'string' ? v.trim() !== '' : v !== undefined && v !== null && v !== '');
       if (!batch.every(identified)) return answer(400, 'request neither has anonymousId nor userId');

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test as base, expect, type Page } from '@playwright/test';
 // @ts-expect-error plain ESM module without types
 import { startDataPlane } from './dataPlane.mjs';
@@ -11,6 +11,17 @@ export interface DataPlane {
   requests: Array<{ path: string; status: number | string }>;
   fail(mode: '500' | '429' | 'hang' | 'reset' | 'ok', times?: number): void;
   close(): Promise<void>;
+}
+
+/**
+ * Serve `html` from the local server itself (a page fulfilled by Playwright has no loopback address,
+ * and Chromium then refuses its requests to the loopback data plane). Returns the page's path.
+ */
+export function servePage(name: string, html: string): string {
+  const dir = new URL('./.generated/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(new URL(`${name}.html`, dir), html);
+  return `/e2e/.generated/${name}.html`;
 }
 
 /** Block klaviyo.js the way an ad blocker does (net::ERR_BLOCKED_BY_CLIENT). */

@@ -6,7 +6,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.map': 'application/json', '.css': 'text/css' };
 /** Only these folders are served. */
-const ALLOWED = ['dist/', 'e2e/pages/', 'e2e/fixtures/', 'demo/public/', 'node_modules/'];
+const ALLOWED = ['dist/', 'e2e/pages/', 'e2e/fixtures/', 'e2e/.generated/', 'demo/public/', 'node_modules/'];
 
 /** Start the server; resolves to it once listening. `extra(req, res)` may answer a request first (returns true). */
 export function startStaticServer(port = 0, host = '127.0.0.1', extra = undefined) {

@@ -8,6 +8,9 @@ const BUDGETS = [
   // Device mode + cloud forwarder. Provisional: a regression guard at today's size plus a little;
   // the size issue (#5) brings it down to 4 KiB.
   { file: 'dist/Klaviyo.min.js', brotli: 11 * KIB },
+  { file: 'dist/klaviyo-device-mode.iife.js', brotli: 12 * KIB },
+  // The inline snippet: its budget is final.
+  { file: 'dist/snippet.min.js', brotli: 700 },
 ];
 
 const rows = [];

@@ -1,53 +1,59 @@
-// Wires the demo page: the RudderStack-slot class with messages shaped like the SDK's.
-const config = await (await fetch('/demo/config.json')).json();
-const { localDataPlane, standIn, ...options } = config;
-const blocked = new URLSearchParams(location.search).has('block');
-if (blocked) {
-  // Simulate an ad blocker: klaviyo.js fails to load, so identify/track go to the data plane.
-  options.prepareScript = (script) => {
-    script.src = '/blocked-by-the-demo/klaviyo.js';
-  };
-} else if (standIn) {
-  // No network: point the klaviyo.js <script> at the local stand-in (prepareScript may rewrite src).
-  options.prepareScript = (script) => {
-    script.src = `/e2e/fixtures/klaviyo-standin.js?company_id=${config.publicApiKey}`;
-  };
-}
-const integration = new window.Klaviyo_RS.Klaviyo(options, {}, {});
-integration.init();
+// The storefront's own code: it only calls the rudderanalytics-style global of the script tag.
+(function () {
+  var kdm = window.klaviyoDeviceMode;
+  var product = { product_id: 'pooh-1', sku: 'WINNIEPOOH', name: 'Winnie the Pooh', price: 9.99, brand: 'Kids Books', categories: ['Fiction', 'Children'], url: location.origin + '/#product', image_url: location.origin + '/pooh.png' };
+  var cart = [];
+  var line = function () { return { product_id: product.product_id, sku: product.sku, name: product.name, price: product.price, quantity: 1 }; };
+  var total = function () { return Math.round(cart.length * product.price * 100) / 100; };
 
-const anonymousId = 'demo-anon';
-const product = { product_id: 'pooh-1', sku: 'WINNIEPOOH', name: 'Winnie the Pooh', price: 9.99, quantity: 1, categories: ['Fiction', 'Children'], url: location.origin + '/pooh', image_url: location.origin + '/pooh.png' };
-const message = (type, fields) => ({ type, anonymousId, messageId: crypto.randomUUID(), originalTimestamp: new Date().toISOString(), context: { traits: {} }, ...fields });
-const calls = {
-  viewed: () => integration.track({ message: message('track', { event: 'Product Viewed', properties: product }) }),
-  added: () => integration.track({ message: message('track', { event: 'Product Added', properties: { ...product, value: 9.99, products: [product] } }) }),
-  checkout: () => integration.track({ message: message('track', { event: 'Checkout Started', properties: { order_id: 'cart-1', value: 9.99, products: [product] } }) }),
-  newsletter: () => integration.group({ message: message('group', { groupId: 'NEWS01', traits: { subscribe: true, email: 'ada@example.com' } }) }),
-  order: () => integration.track({ message: message('track', { event: 'Order Completed', properties: { order_id: 'order-1', revenue: 9.99, products: [product] } }) }),
-};
-document.querySelectorAll('[data-call]').forEach((b) => b.addEventListener('click', () => calls[b.dataset.call]()));
-document.getElementById('signup').addEventListener('submit', (e) => {
-  e.preventDefault();
-  const email = new FormData(e.target).get('email');
-  integration.identify({ message: message('identify', { userId: null, context: { traits: { email } } }) });
-});
-integration.page({ message: message('page', { name: 'Home', properties: { name: 'Home', path: location.pathname } }) });
+  function show(id) {
+    document.querySelectorAll('main section').forEach(function (s) { s.hidden = s.id !== id; });
+    kdm.page('Shop', id.charAt(0).toUpperCase() + id.slice(1));
+    if (id === 'product') kdm.track('Product Viewed', product);
+    if (id === 'cart') document.getElementById('cart-lines').textContent = cart.length ? cart.length + ' × ' + product.name : 'Empty';
+  }
+  window.addEventListener('hashchange', function () { show(location.hash.slice(1) || 'product'); });
 
-const forwardedPanel = document.getElementById('forwarded');
-const renderForwarded = async () => {
-  if (!localDataPlane) return void (forwardedPanel.textContent = 'real data plane: see its live events');
-  const received = await (await fetch(`${config.cloudMode.dataPlaneUrl}/__received`)).json();
-  forwardedPanel.textContent = received.map((m) => JSON.stringify([m.type, m.event ?? m.name ?? m.groupId ?? null, m.via])).join('\n');
-};
-setInterval(renderForwarded, 500);
-const panel = document.getElementById('klaviyo');
-const status = document.getElementById('status');
-const render = () => {
-  status.textContent = `(${integration.core.status})`;
-  const commands = window.__klaviyoStandIn?.commands;
-  panel.textContent = commands ? commands.map((c) => JSON.stringify(c)).join('\n') : 'real klaviyo.js: see its network requests';
-};
-window.addEventListener('klaviyo-standin:command', render);
-setInterval(render, 500);
-render();
+  document.querySelector('[data-call=add]').addEventListener('click', function () {
+    cart.push(line());
+    kdm.track('Product Added', Object.assign({}, product, { quantity: 1, value: total(), products: cart, checkout_url: location.origin + '/#checkout' }));
+    location.hash = 'cart';
+  });
+  document.querySelector('[data-call=checkout]').addEventListener('click', function () {
+    kdm.track('Checkout Started', { order_id: 'cart-' + Date.now(), value: total(), products: cart, checkout_url: location.origin + '/#checkout' });
+    location.hash = 'checkout';
+  });
+  document.getElementById('checkout-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var email = new FormData(e.target).get('email');
+    var orderId = 'order-' + Date.now();
+    kdm.identify({ email: email });
+    kdm.track('Order Completed', { order_id: orderId, revenue: total(), products: cart.length ? cart : [line()] });
+    cart = [];
+    document.getElementById('order-id').textContent = 'Order ' + orderId;
+    location.hash = 'confirmation';
+  });
+  document.getElementById('signup-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var email = new FormData(e.target).get('email');
+    kdm.identify({ email: email, properties: { listId: window.demo.listId, subscribe: true, consent: ['email'] } });
+  });
+
+  // The live panels.
+  var panel = document.getElementById('klaviyo');
+  var forwarded = document.getElementById('forwarded');
+  var status = document.getElementById('status');
+  function render() {
+    status.textContent = '(' + kdm.core.status + ')';
+    var commands = window.__klaviyoStandIn && window.__klaviyoStandIn.commands;
+    panel.textContent = commands ? commands.map(function (c) { return JSON.stringify(c); }).join('\n') : window.demo.standIn ? '' : 'real klaviyo.js: see its network requests';
+    if (!window.demo.localDataPlane) { forwarded.textContent = 'real data plane: see its live events'; return; }
+    fetch(window.demo.dataPlaneUrl + '/__received').then(function (r) { return r.json(); }).then(function (received) {
+      forwarded.textContent = received.map(function (m) { return JSON.stringify([m.type, m.event || m.groupId || null, m.via]); }).join('\n');
+    }).catch(function () {});
+  }
+  window.addEventListener('klaviyo-standin:command', render);
+  setInterval(render, 500);
+  show(location.hash.slice(1) || 'product');
+  render();
+})();

@@ -20,6 +20,7 @@ import type { Forwarder, ForwardReason } from './Forwarder.js';
 import { browserBeacon, fetchTransport, type Beacon, type Transport } from './httpTransport.js';
 import { createQueueStorage, type QueueStorage } from './queueStorage.js';
 import { retryDelay } from './retryDelay.js';
+import { uuid } from '../util/uuid.js';
 
 /** One queued event: its message, attempts so far, and when it is next due (ms since epoch). */
 interface Item {
@@ -81,7 +82,7 @@ export class CloudForwarder implements Forwarder {
     this.beacon = deps.beacon ?? browserBeacon(win);
     this.random = deps.random ?? Math.random;
     this.now = deps.now ?? Date.now;
-    this.uuid = deps.uuid ?? defaultUuid;
+    this.uuid = deps.uuid ?? uuid;
     this.prefix = `${STORAGE_PREFIX}.${config.cloudMode.writeKey}.`;
     this.queueId = this.uuid();
     this.heartbeat();
@@ -328,13 +329,4 @@ export class CloudForwarder implements Forwarder {
 
 function describe(status: number): string {
   return status === 0 ? 'a network error or timeout' : `HTTP ${status}`;
-}
-
-function defaultUuid(): string {
-  const c = (globalThis as { crypto?: Crypto }).crypto;
-  if (c?.randomUUID) return c.randomUUID();
-  return 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (ch) => {
-    const r = (Math.random() * 16) | 0;
-    return (ch === 'x' ? r : (r & 3) | 8).toString(16);
-  });
 }

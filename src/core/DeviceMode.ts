@@ -87,6 +87,32 @@ export class DeviceMode {
     return this.started && !!this.loader;
   }
 
+  /**
+   * Call `callback` once klaviyo.js has settled (`ready` or `failed`), or at once when disabled or
+   * already settled. Exceptions from `callback` are logged, never thrown.
+   */
+  whenSettled(callback: (status: DeviceModeStatus) => void): void {
+    const call = (status: DeviceModeStatus) => {
+      try {
+        callback(status);
+      } catch (error) {
+        this.logger.error('a ready() callback threw.', error);
+      }
+    };
+    const status = this.status;
+    if (status === 'ready' || status === 'failed' || status === 'disabled') {
+      void Promise.resolve().then(() => call(this.status));
+      return;
+    }
+    let done = false;
+    this.loader?.onChange((s) => {
+      if (!done) {
+        done = true;
+        call(s);
+      }
+    });
+  }
+
   /** Start: load klaviyo.js now, or once consent is granted when `requireConsent` is set. */
   start(): void {
     if (this.started || !this.loader) return;

@@ -21,6 +21,10 @@ export function klaviyoReceived(): unknown[] {
 
 type Outcome = 'load' | 'error' | 'hang';
 
+// The real methods, taken once: a second serveKlaviyo() in a test must not wrap the first one's spy.
+const insertBefore = Node.prototype.insertBefore;
+const appendChild = Node.prototype.appendChild;
+
 /**
  * Decide what happens to the next klaviyo.js `<script>` inserted: `load` runs the stand-in and fires
  * `load` (as a browser does: execute, then `load`), `error` fires `error` (an ad blocker), `hang`
@@ -38,8 +42,6 @@ export function serveKlaviyo(outcome: Outcome): HTMLScriptElement[] {
       if (outcome === 'hang') node.type = 'text/x-hang';
     }
   };
-  const insertBefore = Node.prototype.insertBefore;
-  const appendChild = Node.prototype.appendChild;
   vi.spyOn(Node.prototype, 'insertBefore').mockImplementation(function (this: Node, node, child) {
     intercept(node);
     return insertBefore.call(this, node, child) as never;

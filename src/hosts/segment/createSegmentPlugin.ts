@@ -1,0 +1,64 @@
+import type { KlaviyoOptions } from '../../config/KlaviyoOptions.js';
+import { DeviceMode, type DeviceModeDeps } from '../../core/DeviceMode.js';
+import type { RudderMessage } from '../../mapping/types.js';
+
+/** The part of an analytics-next `Context` the plugin reads. */
+export interface SegmentContext {
+  event: Record<string, unknown>;
+}
+
+/** A Segment analytics-next destination plugin (the `Plugin` interface of `@segment/analytics-next`). */
+export interface SegmentPlugin {
+  name: 'Klaviyo';
+  type: 'destination';
+  version: string;
+  isLoaded(): boolean;
+  load(ctx: SegmentContext, analytics: unknown): Promise<void>;
+  ready(): Promise<void>;
+  track(ctx: SegmentContext): SegmentContext;
+  identify(ctx: SegmentContext): SegmentContext;
+  page(ctx: SegmentContext): SegmentContext;
+  group(ctx: SegmentContext): SegmentContext;
+  alias(ctx: SegmentContext): SegmentContext;
+  screen(ctx: SegmentContext): SegmentContext;
+  /** The shared device-mode core. */
+  readonly core: DeviceMode;
+}
+
+/**
+ * The integration as an analytics-next destination plugin: `analytics.register(createSegmentPlugin({ publicApiKey }))`.
+ * Calls are accepted before `load()` and while klaviyo.js loads (the core queues them in order);
+ * `ctx.event` is read, never changed. Segment's event shape is read as it is: identify traits at
+ * `event.traits`, `timestamp` as the capture time.
+ */
+export function createSegmentPlugin(options: KlaviyoOptions, deps: DeviceModeDeps = {}): SegmentPlugin {
+  const core = new DeviceMode(options, deps);
+  const handle = (ctx: SegmentContext): SegmentContext => {
+    const event = ctx?.event;
+    if (event && typeof event === 'object') {
+      // A shallow view with RudderStack's field names; the core copies what it keeps.
+      const message: RudderMessage = { ...event, originalTimestamp: event.originalTimestamp ?? event.timestamp };
+      core.handle(message);
+    } else {
+      core.handle(event);
+    }
+    return ctx;
+  };
+  return {
+    name: 'Klaviyo',
+    type: 'destination',
+    version: '0.1.0',
+    core,
+    isLoaded: () => core.acceptsCalls,
+    load: async () => {
+      core.start();
+    },
+    ready: () => new Promise<void>((resolve) => core.whenSettled(() => resolve())),
+    track: handle,
+    identify: handle,
+    page: handle,
+    group: handle,
+    alias: handle,
+    screen: handle,
+  };
+}

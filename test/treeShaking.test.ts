@@ -1,0 +1,51 @@
+// @vitest-environment node
+import typescript from '@rollup/plugin-typescript';
+import { rollup } from 'rollup';
+import { describe, expect, it } from 'vitest';
+
+/** Bundle `code` (an entry importing from src/) with rollup, as an app's bundler would; return the output. */
+async function bundle(code: string): Promise<string> {
+  const bundle = await rollup({
+    input: 'entry',
+    plugins: [
+      {
+        name: 'virtual-entry',
+        resolveId: (id) => (id === 'entry' ? id : null),
+        load: (id) => (id === 'entry' ? code : null),
+      },
+      typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, types: [] } }),
+    ],
+    onwarn: () => {},
+  });
+  const { output } = await bundle.generate({ format: 'es' });
+  await bundle.close();
+  return output[0].code;
+}
+
+// Markers of each part: a string only that part's code contains.
+const LOADER = 'static.klaviyo.com';
+const FORWARDER = '/beacon/v1/batch';
+const SCRIPT_HOST = 'already started';
+const FACTORY = 'tab_url';
+const SEGMENT = "'destination'";
+const RUDDER = 'KLAVIYO';
+
+describe('tree shaking (rollup)', () => {
+  it('importing only the mapping pulls in nothing else', async () => {
+    const code = await bundle(`import { mapMessage } from './src/mapping/index.ts'; console.log(mapMessage);`);
+    expect(code).toContain('Viewed Product');
+    for (const marker of [LOADER, FORWARDER, SCRIPT_HOST, FACTORY, SEGMENT, RUDDER]) expect(code).not.toContain(marker);
+  }, 30_000);
+
+  it('importing the mapping from the package root pulls in nothing else either', async () => {
+    const code = await bundle(`import { mapTrack } from './src/index.ts'; console.log(mapTrack);`);
+    for (const marker of [LOADER, FORWARDER, SCRIPT_HOST, FACTORY, SEGMENT, RUDDER]) expect(code).not.toContain(marker);
+  }, 30_000);
+
+  it('importing only the RudderStack class leaves out the other hosts', async () => {
+    const code = await bundle(`import { Klaviyo } from './src/hosts/rudderstack/Klaviyo.ts'; console.log(Klaviyo);`);
+    expect(code).toContain(RUDDER);
+    expect(code).toContain(LOADER);
+    for (const marker of [SCRIPT_HOST, FACTORY, SEGMENT]) expect(code).not.toContain(marker);
+  }, 30_000);
+});
