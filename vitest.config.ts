@@ -13,6 +13,8 @@ export default defineConfig({
       },
     },
     restoreMocks: true,
+    // happy-dom reports every <script src> it refuses to fetch; that refusal is the test setup, not news.
+    onConsoleLog: (log) => !log.includes('JavaScript file loading is disabled'),
     unstubGlobals: true,
   },
 });

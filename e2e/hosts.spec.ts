@@ -140,3 +140,12 @@ test('a strict CSP page with a nonce: klaviyo.js gets the nonce and loads', asyn
   expect(await klaviyoReceived(page)).toEqual([['identify', { $email: 'ada@example.com', $id: 'u1' }]]);
   expect(violations).toEqual([]);
 });
+
+test('the shipped bundles contain no eval, Function constructor, innerHTML or document.write', () => {
+  for (const file of ['Klaviyo.min.js', 'klaviyo-device-mode.iife.js', 'snippet.min.js']) {
+    const text = readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8');
+    for (const pattern of [/\beval\s*\(/, /new\s+Function\s*\(/, /innerHTML/, /outerHTML/, /insertAdjacentHTML/, /document\.write/]) {
+      expect(pattern.test(text), `${file} matches ${pattern}`).toBe(false);
+    }
+  }
+});

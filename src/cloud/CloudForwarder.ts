@@ -129,7 +129,11 @@ export class CloudForwarder implements Forwarder {
     this.schedule(this.now() + FLUSH_INTERVAL_MS);
   }
 
+  /** Logout or consent withdrawn: drop every queued event (they hold personal data) and the fallback id. */
   reset(): void {
+    if (this.items.length) this.logger.info(`cloud mode: ${this.items.length} queued event(s) of the previous user discarded.`);
+    this.items = [];
+    this.persist();
     this.anonymousId = undefined;
   }
 

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger/createLogger.js';
+import { describe } from '../logger/describe.js';
 import type { RudderMessage } from '../mapping/types.js';
 
 /** Why a call goes to cloud mode (SPEC §4). */
@@ -8,7 +9,7 @@ export type ForwardReason = 'list subscription' | 'group' | 'screen' | 'klaviyo.
 export interface Forwarder {
   /** Queue `message` for delivery. Never throws; never keeps a reference to `message`. */
   forward(message: RudderMessage, reason: ForwardReason): void;
-  /** Forget queued personal data and identity (the host called `reset()`). */
+  /** Drop queued events and identity: they hold personal data (logout, consent withdrawn). */
   reset(): void;
 }
 
@@ -17,7 +18,7 @@ export function createUnconfiguredForwarder(logger: Logger): Forwarder {
   return {
     forward(message, reason) {
       logger.warn(
-        `${String(message.type)} not delivered (${reason}): it needs cloud mode. ` +
+        `${describe(message.type)} not delivered (${reason}): it needs cloud mode. ` +
           'Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.',
       );
     },

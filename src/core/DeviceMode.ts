@@ -5,8 +5,9 @@ import { CloudForwarder } from '../cloud/CloudForwarder.js';
 import { createUnconfiguredForwarder, type Forwarder, type ForwardReason } from '../cloud/Forwarder.js';
 import { KlaviyoLoader, type LoadStatus } from '../klaviyo/KlaviyoLoader.js';
 import { klaviyoWindow } from '../klaviyo/KlaviyoGlobals.js';
-import { clearKlaviyoCookie } from '../klaviyo/clearKlaviyoCookie.js';
+import { clearKlaviyoCookie, setKlaviyoOff } from '../klaviyo/clearKlaviyoCookie.js';
 import { createLogger, type LogSink, type Logger } from '../logger/createLogger.js';
+import { describe } from '../logger/describe.js';
 import { mapMessage } from '../mapping/mapMessage.js';
 import { toJsonObject } from '../mapping/toJsonValue.js';
 import type { KlaviyoCommand, RudderMessage } from '../mapping/types.js';
@@ -120,9 +121,10 @@ export class DeviceMode {
     if (this.consent === 'granted') this.loader.start();
   }
 
-  /** Consent given: load klaviyo.js and let the held calls flow, in order. */
+  /** Consent given (or given again): load klaviyo.js and let the held calls flow, in order. */
   grantConsent(): void {
     if (!this.loader || this.consent === 'granted') return;
+    if (this.consent === 'denied') setKlaviyoOff(this.win?.document, false);
     this.consent = 'granted';
     if (this.started) this.loader.start();
     const held = this.held;
@@ -130,13 +132,25 @@ export class DeviceMode {
     for (const message of held) this.handle(message);
   }
 
-  /** Consent refused or withdrawn: discard held calls; from now on nothing is pushed or forwarded. */
+  /**
+   * Consent refused or withdrawn: discard held and queued calls (and the forwarder's stored queue);
+   * from now on nothing is pushed or forwarded. A withdrawal after klaviyo.js loaded also expires
+   * Klaviyo's identity cookie and sets its opt-out cookie (`__kla_off=true`), so klaviyo.js itself
+   * stops tracking.
+   */
   denyConsent(): void {
     if (!this.loader) return;
-    if (this.held.length) this.logger.info(`consent denied: ${this.held.length} held call(s) discarded.`);
+    const dropped = this.held.length + this.pending.length;
+    if (dropped) this.logger.info(`consent denied: ${dropped} waiting call(s) discarded.`);
+    const withdrawn = this.consent === 'granted';
     this.consent = 'denied';
     this.held = [];
     this.pending = [];
+    this.forwarder.reset();
+    if (withdrawn) {
+      clearKlaviyoCookie(this.win?.document);
+      setKlaviyoOff(this.win?.document, true);
+    }
   }
 
   /** Take one rudderanalytics-style message. Never throws. */
@@ -148,11 +162,17 @@ export class DeviceMode {
     }
   }
 
-  /** Forget identity: the identify diff state, the Klaviyo cookie and the forwarder's personal data. */
+  /**
+   * Forget identity (logout): the identify diff state, Klaviyo's identity cookie, and every queue that
+   * holds the previous user's data (calls waiting for klaviyo.js or consent, the forwarder's stored queue).
+   */
   reset(): void {
     try {
+      const dropped = this.held.length + this.pending.length;
+      if (dropped) this.logger.info(`reset: ${dropped} waiting call(s) of the previous user discarded.`);
       this.lastIdentify = undefined;
       this.held = [];
+      this.pending = [];
       clearKlaviyoCookie(this.win?.document);
       this.forwarder.reset();
     } catch (error) {
@@ -168,11 +188,11 @@ export class DeviceMode {
     const message = input as RudderMessage;
     const type = message.type;
     if (!this.loader) {
-      this.logger.warn(`${String(type)} not sent: the integration is disabled (see the error above).`);
+      this.logger.warn(`${describe(type)} not sent: the integration is disabled (see the error above).`);
       return;
     }
     if (this.consent === 'denied') {
-      this.logger.info(`${String(type)} not sent: consent denied.`);
+      this.logger.info(`${describe(type)} not sent: consent denied.`);
       return;
     }
     if (this.consent === 'pending') {
@@ -200,7 +220,7 @@ export class DeviceMode {
         this.logger.warn('alias not sent: Klaviyo supports alias in neither device nor cloud mode.');
         return;
       default:
-        this.logger.warn(`call ignored: unknown type ${JSON.stringify(String(type))}.`);
+        this.logger.warn(`call ignored: unknown type ${JSON.stringify(describe(type))}.`);
     }
   }
 
@@ -287,7 +307,7 @@ function safeForwarder(inner: Forwarder, logger: Logger): Forwarder {
       try {
         inner.forward(message, reason);
       } catch (error) {
-        logger.error(`${String(message.type)} not forwarded: the forwarder failed.`, error);
+        logger.error(`${describe(message.type)} not forwarded: the forwarder failed.`, error);
       }
     },
     reset() {

@@ -1,6 +1,7 @@
 import { mapIdentify, type IdentifyMappingOptions } from './mapIdentify.js';
 import { mapPage, type PageMappingOptions } from './mapPage.js';
 import { mapTrack, type TrackMappingOptions } from './mapTrack.js';
+import { describe } from '../logger/describe.js';
 import { field } from './readFields.js';
 import type { MapResult, RudderMessage } from './types.js';
 
@@ -22,7 +23,7 @@ export function mapMessage(message: RudderMessage, options: MappingOptions = {})
       case 'page':
         return mapPage(message, options);
       default:
-        return { commands: [], warnings: [`${String(type)} has no device-mode mapping.`] };
+        return { commands: [], warnings: [`${describe(type)} has no device-mode mapping.`] };
     }
   } catch (error) {
     // Defence in depth: the mapping is written not to throw; if it ever does, the host must not see it.

@@ -1,5 +1,6 @@
 import { asText, field } from './readFields.js';
 import { toJsonObject } from './toJsonValue.js';
+import { toNumber } from './toNumber.js';
 import type { MapResult, RudderMessage } from './types.js';
 
 /** Options of {@link mapPage}. */
@@ -22,5 +23,14 @@ export function mapPage(message: RudderMessage, options: PageMappingOptions = {}
   const category = asText(field(message, 'category')) ?? asText(properties.category);
   const metric =
     name === undefined ? 'Viewed a Page' : category === undefined ? `Viewed ${name} page` : `Viewed ${category} ${name} page`;
-  return { commands: [['track', metric, options.additionalPageInfo ? properties : {}]], warnings };
+  if (!options.additionalPageInfo) return { commands: [['track', metric, {}]], warnings };
+  // `$value` is never a string: coerce it, or drop it with a reason.
+  if ('$value' in properties) {
+    const value = toNumber(properties.$value);
+    if (value === undefined) {
+      delete properties.$value;
+      warnings.push('properties.$value is not a number; dropped.');
+    } else properties.$value = value;
+  }
+  return { commands: [['track', metric, properties]], warnings };
 }

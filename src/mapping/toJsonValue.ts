@@ -32,10 +32,11 @@ function copy(value: unknown, path: string, warnings: string[], depth: number, s
     case 'boolean':
       return value;
     case 'number':
-      if (Number.isFinite(value)) return value;
+      if (Number.isFinite(value)) return value === 0 ? 0 : value; // -0 is 0 in JSON
       warnings.push(`${path} is ${String(value)}, not a finite number; dropped.`);
       return undefined;
     case 'bigint':
+      warnings.push(`${path} is a BigInt; sent as the string '${value.toString().slice(0, 40)}'.`);
       return value.toString();
     case 'undefined':
       return undefined;
