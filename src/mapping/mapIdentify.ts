@@ -55,7 +55,7 @@ export function mapIdentify(message: RudderMessage, options: IdentifyMappingOpti
   setPresent(profile, '$last_name', last);
   setPresent(profile, '$title', traits.take('title', '$title'));
 
-  const company = asObject(traits.remaining().company);
+  const company = asObject(traits.peek('company'));
   const organization = traits.take('organization', '$organization') ?? company?.name;
   setPresent(profile, '$organization', organization);
   if (company && organization === company.name) {
@@ -69,7 +69,7 @@ export function mapIdentify(message: RudderMessage, options: IdentifyMappingOpti
   setPresent(profile, '$image', traits.take('image', 'avatar', '$image'));
   setPresent(profile, '$exchange_id', traits.take('$exchange_id', 'exchangeId', 'exchange_id', '_kx'));
 
-  const userId = asText(field(message, 'userId')) ?? asText(traits.remaining().userId);
+  const userId = asText(field(message, 'userId')) ?? asText(traits.peek('userId'));
   traits.take(...NOT_PROFILE_KEYS);
   if (userId !== undefined) {
     if (options.enforceEmailAsPrimary) profile._id = userId;
@@ -96,7 +96,7 @@ export function mapIdentify(message: RudderMessage, options: IdentifyMappingOpti
 }
 
 function mapLocation(traits: FieldReader, profile: JsonObject): void {
-  const raw = traits.remaining().address;
+  const raw = traits.peek('address');
   const nested = asObject(raw);
   const address = new FieldReader(nested ?? {});
   const pick = (flat: string[], sub: string[]) => {

@@ -67,7 +67,7 @@ export function mapTrack(message: RudderMessage, options: TrackMappingOptions = 
  */
 function setValue(out: JsonObject, f: FieldReader, keys: string[], warnings: string[]): void {
   for (const key of keys) {
-    const raw = f.remaining()[key];
+    const raw = f.peek(key);
     if (!isPresent(raw)) continue;
     const value = toNumber(raw);
     if (value === undefined) {
@@ -131,7 +131,7 @@ function viewedProduct(f: FieldReader, metric: string, warnings: string[]): Klav
 
 /** `Items`, `ItemNames` and `Categories` from the lines, unless given explicitly. */
 function lines(out: JsonObject, f: FieldReader, warnings: string[]): JsonObject[] | undefined {
-  const source = f.remaining().products !== undefined ? 'products' : 'items';
+  const source = f.peek('products') !== undefined ? 'products' : 'items';
   const items = mapItems(f.takeFirst(source), `properties.${source}`, warnings);
   setPresent(out, 'ItemNames', asStringList(f.take('item_names')) ?? itemNames(items));
   if (!('Categories' in out)) setPresent(out, 'Categories', itemCategories(items));

@@ -12,22 +12,27 @@ export function asObject(value: JsonValue | undefined): JsonObject | undefined {
 
 /**
  * Reads fields out of a JSON object and remembers which ones were used, so that the rest can be
- * passed through without repeating a mapped field. Works on its own copy: the source is untouched.
+ * passed through without repeating a mapped field. The source is never changed (and never has keys
+ * deleted, which would put V8 objects in slow dictionary mode).
  */
 export class FieldReader {
-  private readonly rest: JsonObject;
+  private readonly used = new Set<string>();
 
-  constructor(source: JsonObject) {
-    this.rest = { ...source };
+  constructor(private readonly source: JsonObject) {}
+
+  /** The value of `key` if it has not been used yet (without using it). */
+  peek(key: string): JsonValue | undefined {
+    return this.used.has(key) ? undefined : this.source[key];
   }
 
   /** The first present value among `keys` (in priority order); every one of `keys` counts as used. */
   take(...keys: string[]): JsonValue | undefined {
     let found: JsonValue | undefined;
     for (const key of keys) {
-      const value = this.rest[key];
+      if (this.used.has(key)) continue;
+      const value = this.source[key];
       if (found === undefined && isPresent(value)) found = value;
-      if (key in this.rest) delete this.rest[key];
+      this.used.add(key);
     }
     return found;
   }
@@ -35,18 +40,20 @@ export class FieldReader {
   /** Like {@link take}, but only the key that supplied the value counts as used. */
   takeFirst(...keys: string[]): JsonValue | undefined {
     for (const key of keys) {
-      const value = this.rest[key];
+      const value = this.peek(key);
       if (isPresent(value)) {
-        delete this.rest[key];
+        this.used.add(key);
         return value;
       }
     }
     return undefined;
   }
 
-  /** The fields not used so far. */
+  /** The fields not used so far, as a new object. */
   remaining(): JsonObject {
-    return this.rest;
+    const rest: JsonObject = {};
+    for (const key of Object.keys(this.source)) if (!this.used.has(key)) rest[key] = this.source[key];
+    return rest;
   }
 }
 
