@@ -279,3 +279,28 @@ describe('CloudForwarder: page leave', () => {
     expect(requests).toHaveLength(1);
   });
 });
+
+describe('CloudForwarder: what the server-side Klaviyo transformer needs (research §3.2–§3.6)', () => {
+  it('identify unsubscribe, group subscribe/unsubscribe and screen carry every field it reads', async () => {
+    const { f, requests } = forwarder({ listId: 'CONFIG_LIST' });
+    f.forward(identify('u1', { email: 'a@b.co', phone: '(500) 555-0006', properties: { subscribe: false, consent: ['email', 'sms'] } }), 'list subscription');
+    f.forward(rudderMessage({ type: 'group', groupId: 'LIST9', traits: { subscribe: true, email: 'a@b.co', phone: '+1 500 555 0006' } }), 'group');
+    f.forward(rudderMessage({ type: 'group', groupId: 'LIST9', traits: { subscribe: false }, context: { traits: { email: 'a@b.co' } } }), 'group');
+    f.forward(rudderMessage({ type: 'screen', name: 'Checkout', properties: { step: 2 } }), 'screen');
+    await settle(1000);
+    const [unsub, groupSub, groupUnsub, screen] = requests[0].body.batch;
+    // identify: list from the config when absent, subscribe false, consent channels, identifiers in context.traits.
+    expect(unsub).not.toHaveProperty('traits');
+    expect(unsub.context.traits).toEqual({ email: 'a@b.co', properties: { subscribe: false, consent: ['email', 'sms'], listId: 'CONFIG_LIST' } });
+    // group: groupId is the list, traits.subscribe a boolean, email/phone (E.164) in traits or context.traits.
+    expect(groupSub).toMatchObject({ type: 'group', groupId: 'LIST9', traits: { subscribe: true, email: 'a@b.co', phone: '+15005550006' } });
+    expect(groupUnsub).toMatchObject({ type: 'group', groupId: 'LIST9', traits: { subscribe: false }, context: { traits: { email: 'a@b.co' } } });
+    // screen: its name becomes the Klaviyo event name.
+    expect(screen).toMatchObject({ type: 'screen', name: 'Checkout', properties: { step: 2 } });
+    for (const m of [unsub, groupSub, groupUnsub, screen]) {
+      expect(m.integrations).toEqual({ All: false, Klaviyo: true });
+      expect(m.anonymousId || m.userId).toBeTruthy();
+      expect(typeof m.messageId).toBe('string');
+    }
+  });
+});

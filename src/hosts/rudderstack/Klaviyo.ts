@@ -26,9 +26,10 @@ export class Klaviyo {
 
   constructor(config?: unknown, analytics?: unknown, _destinationInfo?: unknown, deps: DeviceModeDeps = {}) {
     const win = deps.window ?? (typeof window === 'undefined' ? undefined : window);
-    const pageOptions = readObject(win, PAGE_OPTIONS_GLOBAL);
-    const dashboard = config !== null && typeof config === 'object' ? (config as Record<string, unknown>) : {};
-    const logLevel = dashboard.logLevel ?? pageOptions.logLevel ?? readObject(analytics, 'logLevel', true);
+    const pageOptions = asObject(read(win, PAGE_OPTIONS_GLOBAL));
+    const dashboard = asObject(config);
+    // The SDK's own log level (e.g. 'ERROR') applies unless a level was configured for us.
+    const logLevel = dashboard.logLevel ?? pageOptions.logLevel ?? read(analytics, 'logLevel');
     this.core = new DeviceMode({ ...pageOptions, ...dashboard, ...(logLevel ? { logLevel } : {}) }, deps);
   }
 
@@ -76,13 +77,15 @@ export class Klaviyo {
   }
 }
 
-/** `source[key]` when it is an object (or, with `raw`, any value), else `{}`; never throws. */
-function readObject(source: unknown, key: string, raw?: boolean): Record<string, unknown> {
+/** `source[key]`, or `undefined` when `source` is not an object or the read throws. */
+function read(source: unknown, key: string): unknown {
   try {
-    const value = (source as Record<string, unknown> | undefined)?.[key];
-    if (raw) return value as Record<string, unknown>;
-    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+    return source !== null && typeof source === 'object' ? (source as Record<string, unknown>)[key] : undefined;
   } catch {
-    return {};
+    return undefined;
   }
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 }

@@ -1,4 +1,5 @@
 import type { KlaviyoOptions } from '../../config/KlaviyoOptions.js';
+import { LIBRARY_VERSION } from '../../cloud/buildCloudMessage.js';
 import { DeviceMode, type DeviceModeDeps } from '../../core/DeviceMode.js';
 import type { RudderMessage } from '../../mapping/types.js';
 
@@ -47,7 +48,7 @@ export function createSegmentPlugin(options: KlaviyoOptions, deps: DeviceModeDep
   return {
     name: 'Klaviyo',
     type: 'destination',
-    version: '0.1.0',
+    version: LIBRARY_VERSION,
     core,
     isLoaded: () => core.acceptsCalls,
     load: async () => {
