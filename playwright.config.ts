@@ -22,6 +22,11 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
     },
   },
+  projects: [
+    { name: 'e2e', testIgnore: '**/perf.spec.ts' },
+    // The main-thread measurement runs alone, after everything else, so other tests do not skew it.
+    { name: 'perf', testMatch: '**/perf.spec.ts', dependencies: ['e2e'] },
+  ],
   webServer: {
     command: `node demo/server.mjs`,
     env: { PORT: String(PORT) },

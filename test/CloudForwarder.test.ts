@@ -304,3 +304,33 @@ describe('CloudForwarder: what the server-side Klaviyo transformer needs (resear
     }
   });
 });
+
+describe('CloudForwarder: a request under way when the page goes away', () => {
+  it('a keepalive request is left to the browser: the next page does not send its events again', async () => {
+    const hung: Array<(status: number) => void> = [];
+    const first = forwarder({ answer: () => new Promise<number>((resolve) => hung.push(resolve)) });
+    first.f.forward(track('A', {}), 'klaviyo.js failed');
+    await settle(1000);
+    expect(first.requests).toHaveLength(1); // under way, no answer yet
+    first.f.forward(track('B', {}), 'klaviyo.js failed');
+    window.dispatchEvent(new Event('pagehide'));
+    first.f.dispose();
+    expect(first.beacons.map((b) => b.body.batch.map((m: any) => m.event))).toEqual([['B']]); // only what was waiting
+    const next = forwarder();
+    await settle(5000);
+    expect(next.requests).toEqual([]);
+    expect(Object.keys(localStorage).filter((k) => k.endsWith('.items'))).toEqual([]);
+  });
+
+  it('a request too big for keepalive stays stored and the next page sends it (at least once)', async () => {
+    const first = forwarder({ answer: () => new Promise<number>(() => {}) });
+    for (let i = 0; i < 3; i++) first.f.forward(track(`Big${i}`, { blob: 'x'.repeat(30_000) }), 'klaviyo.js failed');
+    await settle(1000);
+    window.dispatchEvent(new Event('pagehide'));
+    first.f.dispose();
+    expect(first.beacons).toEqual([]); // all three are in the request under way: none beaconed twice
+    const next = forwarder();
+    await settle(1500);
+    expect(next.requests.flatMap((r) => r.body.batch.map((m) => m.event))).toEqual(['Big0', 'Big1', 'Big2']);
+  });
+});

@@ -68,6 +68,8 @@ export class CloudForwarder implements Forwarder {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerDue = Infinity;
   private sending = false;
+  /** The request under way: its events, and whether the browser completes it if the page goes (keepalive). */
+  private current: { items: Set<Item>; keepalive: boolean } | undefined;
   /** The last delivery attempt failed: keep events for the next page instead of beaconing them. */
   private failing = false;
 
@@ -193,11 +195,21 @@ export class CloudForwarder implements Forwarder {
 
   private async send(batch: Item[]): Promise<void> {
     const { dataPlaneUrl, writeKey } = this.config.cloudMode;
-    const status = await this.transport(
-      `${dataPlaneUrl}/v1/batch`,
-      { 'Content-Type': 'application/json', Authorization: `Basic ${btoa(`${writeKey}:`)}` },
-      this.body(batch),
-    );
+    const body = this.body(batch);
+    // keepalive has a 64 KiB quota per page: only bodies that fit get it.
+    const keepalive = body.length <= BEACON_MAX_BYTES;
+    this.current = { items: new Set(batch), keepalive };
+    let status: number;
+    try {
+      status = await this.transport(
+        `${dataPlaneUrl}/v1/batch`,
+        { 'Content-Type': 'application/json', Authorization: `Basic ${btoa(`${writeKey}:`)}` },
+        body,
+        keepalive,
+      );
+    } finally {
+      this.current = undefined;
+    }
     if (status >= 200 && status < 300) {
       this.failing = false;
       this.remove(batch);
@@ -208,13 +220,14 @@ export class CloudForwarder implements Forwarder {
       await this.send(batch.slice(half));
     } else if (status === 0 || status === 408 || status === 429 || status >= 500) {
       this.failing = true;
+      const jitter = this.random(); // one draw per batch: its events stay together on the retry
       for (const item of batch) {
         item.n += 1;
         if (item.n >= MAX_ATTEMPTS) {
           this.remove([item]);
           this.logger.warn(`${item.m.type} ${item.id} dropped after ${MAX_ATTEMPTS} failed attempts (last: ${describe(status)}).`);
         } else {
-          item.d = this.now() + retryDelay(item.n, this.random);
+          item.d = this.now() + retryDelay(item.n, () => jitter);
         }
       }
       this.persist();
@@ -231,12 +244,19 @@ export class CloudForwarder implements Forwarder {
     this.persist();
   }
 
-  /** Page leave: beacon what is waiting, unless delivery is failing (then the next page sends it). */
+  /**
+   * Page leave: beacon what is waiting, unless delivery is failing (then the next page sends it).
+   * On a final leave, events of a keepalive request still under way are left to the browser, which
+   * completes it: they are not handed over, so the next page never sends them a second time.
+   */
   private leave(final: boolean): void {
-    if (!this.failing && !this.sending && this.items.length) {
+    const current = this.current;
+    if (final && current?.keepalive) this.remove([...current.items]);
+    const waiting = this.items.filter((item) => !current?.items.has(item));
+    if (!this.failing && waiting.length) {
       const { dataPlaneUrl, writeKey } = this.config.cloudMode;
       const url = `${dataPlaneUrl}/beacon/v1/batch?writeKey=${encodeURIComponent(writeKey)}`;
-      for (const chunk of this.chunks(this.items)) {
+      for (const chunk of this.chunks(waiting)) {
         if (!this.beacon(url, this.body(chunk))) break;
         this.remove(chunk);
       }
