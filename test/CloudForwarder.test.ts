@@ -45,7 +45,7 @@ describe('CloudForwarder: the request on the wire', () => {
           context: {
             traits: { email: 'ada@example.com', phone: '+15005550006', properties: { subscribe: true, listId: 'L1', consent: ['email'] } },
             library: { name: 'klaviyo-device-mode', version: '0.1.0' },
-            page: { path: '/products/1', url: 'https://shop.example.com/products/1', search: '', title: '', referrer: '' },
+            page: { path: '/products/1', referrer: '', search: '', title: '', url: 'https://shop.example.com/products/1', tab_url: 'https://shop.example.com/products/1' },
             userAgent: navigator.userAgent,
             locale: navigator.language,
           },

@@ -26,7 +26,7 @@ async function bundle(code: string): Promise<string> {
 const LOADER = 'static.klaviyo.com';
 const FORWARDER = '/beacon/v1/batch';
 const SCRIPT_HOST = 'already started';
-const FACTORY = 'tab_url';
+const FACTORY = 'getUserTraits';
 const SEGMENT = "'destination'";
 const RUDDER = 'KLAVIYO';
 

@@ -20,6 +20,7 @@ import type { Forwarder, ForwardReason } from './Forwarder.js';
 import { browserBeacon, fetchTransport, type Beacon, type Transport } from './httpTransport.js';
 import { createQueueStorage, type QueueStorage } from './queueStorage.js';
 import { retryDelay } from './retryDelay.js';
+import { pageContext } from '../util/pageContext.js';
 import { uuid } from '../util/uuid.js';
 
 /** One queued event: its message, attempts so far, and when it is next due (ms since epoch). */
@@ -162,13 +163,12 @@ export class CloudForwarder implements Forwarder {
   }
 
   private capture() {
-    const doc = this.win.document;
-    const loc = this.win.location;
+    const page = pageContext(this.win);
     return {
       anonymousId: (this.anonymousId ??= this.uuid()),
       messageId: this.uuid(),
       now: new Date(this.now()).toISOString(),
-      page: loc ? { path: loc.pathname, url: loc.href, search: loc.search, title: doc?.title ?? '', referrer: doc?.referrer ?? '' } : undefined,
+      page: Object.keys(page).length ? page : undefined,
       userAgent: this.win.navigator?.userAgent,
       locale: this.win.navigator?.language,
     };

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/KlaviyoOptions.js';
-import { asObject, isPresent } from '../mapping/readFields.js';
+import { asObject, asText, isPresent } from '../mapping/readFields.js';
 import { toE164 } from '../mapping/toE164.js';
 import { toJsonObject } from '../mapping/toJsonValue.js';
 import type { JsonObject, JsonValue, RudderMessage } from '../mapping/types.js';
@@ -59,11 +59,11 @@ export function buildCloudMessage(
     if (Object.keys(groupTraits).length) out.traits = groupTraits;
     else delete out.traits;
   }
-  const userId = text(source.userId);
+  const userId = asText(source.userId);
   if (userId) out.userId = userId;
-  out.anonymousId = text(source.anonymousId) ?? capture.anonymousId;
-  out.messageId = text(source.messageId) ?? capture.messageId;
-  out.originalTimestamp = text(source.originalTimestamp) ?? capture.now;
+  out.anonymousId = asText(source.anonymousId) ?? capture.anonymousId;
+  out.messageId = asText(source.messageId) ?? capture.messageId;
+  out.originalTimestamp = asText(source.originalTimestamp) ?? capture.now;
   out.channel = 'web';
   if (type === 'identify' && reason === 'list subscription') addListDefaults(traits, config);
 
@@ -75,11 +75,6 @@ export function buildCloudMessage(
   out.context = outContext;
   out.integrations = { All: false, Klaviyo: true };
   return out;
-}
-
-function text(value: JsonValue | undefined): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
 function setIfAbsent(target: JsonObject, key: string, value: JsonValue | undefined): void {

@@ -3,6 +3,7 @@ import { DeviceMode, type DeviceModeDeps, type DeviceModeStatus } from '../../co
 import { LIBRARY_NAME, LIBRARY_VERSION } from '../../cloud/buildCloudMessage.js';
 import { toJsonObject } from '../../mapping/toJsonValue.js';
 import type { JsonObject, RudderMessage } from '../../mapping/types.js';
+import { pageContext } from '../../util/pageContext.js';
 import { uuid } from '../../util/uuid.js';
 import { IdentityStore } from './identityStore.js';
 
@@ -52,12 +53,6 @@ export function createKlaviyo(options: KlaviyoOptions, deps: DeviceModeDeps = {}
   }
   const identity = new IdentityStore(storage, uuid);
 
-  const pageContext = (): JsonObject => {
-    const doc = win?.document;
-    const loc = win?.location;
-    if (!loc) return {};
-    return { path: loc.pathname, referrer: doc?.referrer ?? '', search: loc.search, title: doc?.title ?? '', url: loc.href, tab_url: loc.href };
-  };
 
   const send = (type: string, fields: Partial<RudderMessage>): void => {
     core.handle({
@@ -72,7 +67,7 @@ export function createKlaviyo(options: KlaviyoOptions, deps: DeviceModeDeps = {}
       integrations: { All: true },
       context: {
         traits: { ...identity.traits },
-        page: pageContext(),
+        page: pageContext(win),
         library: { name: LIBRARY_NAME, version: LIBRARY_VERSION },
         userAgent: win?.navigator?.userAgent,
         locale: win?.navigator?.language,
@@ -103,7 +98,7 @@ export function createKlaviyo(options: KlaviyoOptions, deps: DeviceModeDeps = {}
       else if (isObject(b)) [name, props] = [a, b];
       else if (typeof b === 'string') [category, name, props] = [a, b, c];
       else name = a;
-      const properties = { ...pageContext(), ...copy(props, 'properties'), ...(name ? { name } : {}), ...(category ? { category } : {}) };
+      const properties = { ...pageContext(win), ...copy(props, 'properties'), ...(name ? { name } : {}), ...(category ? { category } : {}) };
       send('page', { name: name ?? null, category: category ?? null, properties });
     }),
     identify: guard((a?: string | number | Props, b?: Props) => {
