@@ -225,16 +225,16 @@ export class CloudForwarder implements Forwarder {
         item.n += 1;
         if (item.n >= MAX_ATTEMPTS) {
           this.remove([item]);
-          this.logger.warn(`${item.m.type} ${item.id} dropped after ${MAX_ATTEMPTS} failed attempts (last: ${describe(status)}).`);
+          this.logger.warn(`${item.m.type} ${item.id} dropped after ${MAX_ATTEMPTS} failed attempts (last: ${describeStatus(status)}).`);
         } else {
           item.d = this.now() + retryDelay(item.n, () => jitter);
         }
       }
       this.persist();
-      this.logger.info(`cloud mode: ${describe(status)}; will retry.`);
+      this.logger.info(`cloud mode: ${describeStatus(status)}; will retry.`);
     } else {
       this.remove(batch);
-      this.logger.warn(`${batch.length} event(s) dropped: the data plane refused them with ${describe(status)} (not retryable).`);
+      this.logger.warn(`${batch.length} event(s) dropped: the data plane refused them with ${describeStatus(status)} (not retryable).`);
     }
   }
 
@@ -262,34 +262,45 @@ export class CloudForwarder implements Forwarder {
       }
     }
     // A final leave hands the queue over at once: the next page (or another tab) may take it now.
-    if (final) this.storage.set(`${this.prefix}${this.queueId}.ack`, '0');
+    if (final) this.storage.set(this.key('ack'), '0');
   }
 
-  /** The queue cut into bodies of at most {@link BEACON_MAX_BYTES}; an event too big alone is skipped. */
+  /**
+   * The queue cut into bodies of at most {@link BEACON_MAX_BYTES}; an event too big alone is skipped.
+   * Each event is serialised once: a body's length is the empty body plus its events and commas
+   * (an ISO `sentAt` always has the same length).
+   */
   private chunks(items: Item[]): Item[][] {
+    const empty = this.body([]).length;
+    const sentAt = new Date(this.now()).toISOString();
     const chunks: Item[][] = [];
     let chunk: Item[] = [];
+    let bytes = empty;
     for (const item of items) {
-      const next = [...chunk, item];
-      if (this.body(next).length <= BEACON_MAX_BYTES) chunk = next;
-      else {
-        if (chunk.length) chunks.push(chunk);
-        chunk = this.body([item]).length <= BEACON_MAX_BYTES ? [item] : [];
+      const size = JSON.stringify({ ...item.m, sentAt }).length;
+      const added = chunk.length ? size + 1 : size;
+      if (bytes + added <= BEACON_MAX_BYTES) {
+        chunk.push(item);
+        bytes += added;
+        continue;
       }
+      if (chunk.length) chunks.push(chunk);
+      const alone = empty + size <= BEACON_MAX_BYTES;
+      chunk = alone ? [item] : [];
+      bytes = alone ? empty + size : empty;
     }
     if (chunk.length) chunks.push(chunk);
     return chunks;
   }
 
   private persist(): void {
-    const key = `${this.prefix}${this.queueId}.items`;
-    if (this.items.length) this.storage.set(key, JSON.stringify(this.items));
-    else this.storage.remove(key);
+    if (this.items.length) this.storage.set(this.key('items'), JSON.stringify(this.items));
+    else this.storage.remove(this.key('items'));
   }
 
   /** Back from the back/forward cache: if another page took our queue over meanwhile, it is theirs now. */
   private resume(): void {
-    if (this.storage.persistent && this.items.length && this.storage.get(`${this.prefix}${this.queueId}.items`) === null) {
+    if (this.storage.persistent && this.items.length && this.storage.get(this.key('items')) === null) {
       this.items = [];
     }
     this.heartbeat();
@@ -297,7 +308,12 @@ export class CloudForwarder implements Forwarder {
   }
 
   private heartbeat(): void {
-    this.storage.set(`${this.prefix}${this.queueId}.ack`, String(this.now()));
+    this.storage.set(this.key('ack'), String(this.now()));
+  }
+
+  /** The storage key of one entry of a tab's queue (this tab's by default). */
+  private key(entry: 'items' | 'ack' | 'claim', queueId = this.queueId): string {
+    return `${this.prefix}${queueId}.${entry}`;
   }
 
   /** Take over queues whose tab stopped its heartbeat (closed, or reloaded: see {@link leave}). */
@@ -308,7 +324,7 @@ export class CloudForwarder implements Forwarder {
       const id = key.slice(this.prefix.length, -'.ack'.length);
       const ack = Number(this.storage.get(key));
       if (id === this.queueId || !(this.now() - ack > RECLAIM_AFTER_MS || ack === 0)) continue;
-      const claim = `${this.prefix}${id}.claim`;
+      const claim = this.key('claim', id);
       if (this.storage.get(claim)) continue;
       this.storage.set(claim, this.queueId);
       setTimeout(() => this.takeOver(id), CLAIM_SETTLE_MS);
@@ -316,16 +332,15 @@ export class CloudForwarder implements Forwarder {
   }
 
   private takeOver(id: string): void {
-    const base = `${this.prefix}${id}`;
-    if (this.storage.get(`${base}.claim`) !== this.queueId) return; // another tab won the claim
+    if (this.storage.get(this.key('claim', id)) !== this.queueId) return; // another tab won the claim
     let theirs: Item[] = [];
     try {
-      const parsed: unknown = JSON.parse(this.storage.get(`${base}.items`) ?? '[]');
+      const parsed: unknown = JSON.parse(this.storage.get(this.key('items', id)) ?? '[]');
       if (Array.isArray(parsed)) theirs = parsed.filter((i): i is Item => !!i && typeof i === 'object' && typeof i.id === 'string' && !!i.m);
     } catch {
       this.logger.warn('a stored cloud-mode queue was not valid JSON; it was discarded.');
     }
-    for (const suffix of ['.items', '.ack', '.claim']) this.storage.remove(base + suffix);
+    for (const entry of ['items', 'ack', 'claim'] as const) this.storage.remove(this.key(entry, id));
     const mine = new Set(this.items.map((i) => i.id));
     const fresh = theirs.filter((i) => !mine.has(i.id)).map((i) => ({ ...i, d: Math.min(i.d, this.now()) }));
     if (!fresh.length) return;
@@ -351,6 +366,6 @@ export class CloudForwarder implements Forwarder {
   }
 }
 
-function describe(status: number): string {
+function describeStatus(status: number): string {
   return status === 0 ? 'a network error or timeout' : `HTTP ${status}`;
 }

@@ -53,7 +53,6 @@ export function createKlaviyo(options: KlaviyoOptions, deps: DeviceModeDeps = {}
   }
   const identity = new IdentityStore(storage, uuid);
 
-
   const send = (type: string, fields: Partial<RudderMessage>): void => {
     core.handle({
       type,

@@ -1,5 +1,6 @@
 import type { DeviceModeDeps } from '../../core/DeviceMode.js';
 import { DeviceMode } from '../../core/DeviceMode.js';
+import { field } from '../../mapping/readFields.js';
 import type { RudderMessage } from '../../mapping/types.js';
 
 /** What RudderStack's JS SDK passes to each event method. */
@@ -26,10 +27,10 @@ export class Klaviyo {
 
   constructor(config?: unknown, analytics?: unknown, _destinationInfo?: unknown, deps: DeviceModeDeps = {}) {
     const win = deps.window ?? (typeof window === 'undefined' ? undefined : window);
-    const pageOptions = asObject(read(win, PAGE_OPTIONS_GLOBAL));
+    const pageOptions = asObject(field(win, PAGE_OPTIONS_GLOBAL));
     const dashboard = asObject(config);
     // The SDK's own log level (e.g. 'ERROR') applies unless a level was configured for us.
-    const logLevel = dashboard.logLevel ?? pageOptions.logLevel ?? read(analytics, 'logLevel');
+    const logLevel = dashboard.logLevel ?? pageOptions.logLevel ?? field(analytics, 'logLevel');
     this.core = new DeviceMode({ ...pageOptions, ...dashboard, ...(logLevel ? { logLevel } : {}) }, deps);
   }
 
@@ -74,15 +75,6 @@ export class Klaviyo {
 
   screen(element?: RudderElement): void {
     this.core.handle(element?.message);
-  }
-}
-
-/** `source[key]`, or `undefined` when `source` is not an object or the read throws. */
-function read(source: unknown, key: string): unknown {
-  try {
-    return source !== null && typeof source === 'object' ? (source as Record<string, unknown>)[key] : undefined;
-  } catch {
-    return undefined;
   }
 }
 
