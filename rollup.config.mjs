@@ -11,7 +11,7 @@ const ts = () =>
 
 const minify = () =>
   terser({
-    ecma: 2019,
+    ecma: 2020,
     compress: { passes: 2 },
     format: { comments: false },
   });
@@ -28,6 +28,8 @@ export default [
   iife('src/hosts/rudderstack/bundle.ts', 'dist/Klaviyo.min.js', 'Klaviyo_RS'),
   // Script tag: starts itself from its data-* attributes, exposes window.klaviyoDeviceMode.
   { ...iife('src/hosts/script/autostart.ts', 'dist/klaviyo-device-mode.iife.js'), output: { file: 'dist/klaviyo-device-mode.iife.js', format: 'iife', sourcemap: true } },
+  // The message texts: loaded before our script, every log line carries its full text (see src/logger/messages.ts).
+  { ...iife('src/logger/messages.ts', 'dist/klaviyo-device-mode.messages.js'), output: { file: 'dist/klaviyo-device-mode.messages.js', format: 'iife' } },
   // The inline snippet, minified (the README carries the same code).
   {
     input: 'src/hosts/script/snippet.js',

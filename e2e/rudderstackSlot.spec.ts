@@ -21,18 +21,23 @@ test.describe('Klaviyo.min.js in Chromium', () => {
     expect(await page.locator('script[src*="klaviyo.js"]').count()).toBe(1);
   });
 
-  test('an ad blocker (ERR_BLOCKED_BY_CLIENT) moves it to failed, and the reason is logged', async ({ page, context }) => {
-    await context.unroute('https://static.klaviyo.com/**');
-    await context.route('https://static.klaviyo.com/**', (route) => route.abort('blockedbyclient'));
-    const warnings: string[] = [];
-    page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
-    await page.goto('/e2e/pages/rudderstack-slot.html');
-    await page.evaluate(() => {
-      const integration = new (window as any).Klaviyo_RS.Klaviyo({ publicApiKey: 'AbC123' });
-      integration.init();
-      (window as any).integration = integration;
+  for (const withTexts of [false, true]) {
+    test(`an ad blocker (ERR_BLOCKED_BY_CLIENT) moves it to failed, and the reason is logged ${withTexts ? 'in full with the messages script' : 'by its key'}`, async ({ page, context }) => {
+      await context.unroute('https://static.klaviyo.com/**');
+      await context.route('https://static.klaviyo.com/**', (route) => route.abort('blockedbyclient'));
+      const warnings: string[] = [];
+      page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+      await page.goto('/e2e/pages/rudderstack-slot.html');
+      if (withTexts) await page.addScriptTag({ url: '/dist/klaviyo-device-mode.messages.js' });
+      await page.evaluate(() => {
+        const integration = new (window as any).Klaviyo_RS.Klaviyo({ publicApiKey: 'AbC123' });
+        integration.init();
+        (window as any).integration = integration;
+      });
+      await expect.poll(() => page.evaluate(() => (window as any).integration.core.status)).toBe('failed');
+      expect(warnings).toEqual([
+        withTexts ? '[klaviyo-device-mode] klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network).' : '[klaviyo-device-mode] blocked',
+      ]);
     });
-    await expect.poll(() => page.evaluate(() => (window as any).integration.core.status)).toBe('failed');
-    expect(warnings).toContain('[klaviyo-device-mode] klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network).');
-  });
+  }
 });

@@ -9,13 +9,15 @@ const KIB = 1024;
 const BUDGETS = [
   // Device mode + cloud forwarder. Provisional: a regression guard at today's size plus a little;
   // the size issue (#5) brings it down to 4 KiB.
-  { file: 'dist/Klaviyo.min.js', brotli: 11 * KIB },
-  { file: 'dist/klaviyo-device-mode.iife.js', brotli: 12 * KIB },
+  { file: 'dist/Klaviyo.min.js', brotli: 9.5 * KIB },
+  { file: 'dist/klaviyo-device-mode.iife.js', brotli: 10.5 * KIB },
+  // The message texts, loaded only by those who want full log lines (debugging).
+  { file: 'dist/klaviyo-device-mode.messages.js', brotli: 3 * KIB },
   // The inline snippet: its budget is final.
   { file: 'dist/snippet.min.js', brotli: 700 },
   // What an app pays for `import { mapMessage } from 'klaviyo-device-mode/mapping'`, bundled and minified.
   // Provisional like the two above (#5 targets 1.5 KiB).
-  { file: 'mapping-only import', entry: `export { mapMessage } from './dist/esm/mapping/index.js';`, brotli: 4 * KIB },
+  { file: 'mapping-only import', entry: `export { mapMessage } from './dist/esm/mapping/index.js';`, brotli: 3.5 * KIB },
 ];
 
 /** Bundle a virtual entry with rollup + terser, as an app's build would. */

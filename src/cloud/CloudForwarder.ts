@@ -15,6 +15,7 @@ import {
 import type { CloudModeOptions, ResolvedConfig } from '../config/KlaviyoOptions.js';
 import type { Logger } from '../logger/createLogger.js';
 import type { JsonObject, RudderMessage } from '../mapping/types.js';
+import { say } from '../logger/say.js';
 import { buildCloudMessage } from './buildCloudMessage.js';
 import type { Forwarder, ForwardReason } from './Forwarder.js';
 import { browserBeacon, fetchTransport, type Beacon, type Transport } from './httpTransport.js';
@@ -120,13 +121,13 @@ export class CloudForwarder implements Forwarder {
     for (const w of warnings) this.logger.warn(`${m.type} (cloud mode): ${w}`);
     const size = JSON.stringify(m).length;
     if (size > EVENT_MAX_BYTES) {
-      this.logger.warn(`${m.type} not forwarded: ${size} bytes is over the ${EVENT_MAX_BYTES}-byte limit per event.`);
+      this.logger.warn(say('tooBig', m.type, size, EVENT_MAX_BYTES));
       return;
     }
     this.items.push({ id: m.messageId as string, m, n: 0, d: this.now() });
     if (this.items.length > QUEUE_MAX_ITEMS) {
       const dropped = this.items.shift() as Item;
-      this.logger.warn(`cloud-mode queue full (${QUEUE_MAX_ITEMS}): dropped the oldest event, ${dropped.m.type} ${dropped.id}.`);
+      this.logger.warn(say('queueFull', QUEUE_MAX_ITEMS, dropped.m.type, dropped.id));
     }
     this.persist();
     this.schedule(this.now() + FLUSH_INTERVAL_MS);
@@ -134,7 +135,7 @@ export class CloudForwarder implements Forwarder {
 
   /** Logout or consent withdrawn: drop every queued event (they hold personal data) and the fallback id. */
   reset(): void {
-    if (this.items.length) this.logger.info(`cloud mode: ${this.items.length} queued event(s) of the previous user discarded.`);
+    if (this.items.length) this.logger.info(say('queueDiscarded', this.items.length));
     this.items = [];
     this.persist();
     this.anonymousId = undefined;
@@ -213,7 +214,7 @@ export class CloudForwarder implements Forwarder {
     if (status >= 200 && status < 300) {
       this.failing = false;
       this.remove(batch);
-      this.logger.debug(`cloud mode: delivered ${batch.length} event(s).`);
+      this.logger.debug(say('delivered', batch.length));
     } else if (status === 413 && batch.length > 1) {
       const half = Math.ceil(batch.length / 2);
       await this.send(batch.slice(0, half));
@@ -225,16 +226,16 @@ export class CloudForwarder implements Forwarder {
         item.n += 1;
         if (item.n >= MAX_ATTEMPTS) {
           this.remove([item]);
-          this.logger.warn(`${item.m.type} ${item.id} dropped after ${MAX_ATTEMPTS} failed attempts (last: ${describeStatus(status)}).`);
+          this.logger.warn(say('gaveUp', item.m.type, item.id, MAX_ATTEMPTS, describeStatus(status)));
         } else {
           item.d = this.now() + retryDelay(item.n, () => jitter);
         }
       }
       this.persist();
-      this.logger.info(`cloud mode: ${describeStatus(status)}; will retry.`);
+      this.logger.info(say('willRetry', describeStatus(status)));
     } else {
       this.remove(batch);
-      this.logger.warn(`${batch.length} event(s) dropped: the data plane refused them with ${describeStatus(status)} (not retryable).`);
+      this.logger.warn(say('refused', batch.length, describeStatus(status)));
     }
   }
 
@@ -338,13 +339,13 @@ export class CloudForwarder implements Forwarder {
       const parsed: unknown = JSON.parse(this.storage.get(this.key('items', id)) ?? '[]');
       if (Array.isArray(parsed)) theirs = parsed.filter((i): i is Item => !!i && typeof i === 'object' && typeof i.id === 'string' && !!i.m);
     } catch {
-      this.logger.warn('a stored cloud-mode queue was not valid JSON; it was discarded.');
+      this.logger.warn(say('badStoredQueue'));
     }
     for (const entry of ['items', 'ack', 'claim'] as const) this.storage.remove(this.key(entry, id));
     const mine = new Set(this.items.map((i) => i.id));
     const fresh = theirs.filter((i) => !mine.has(i.id)).map((i) => ({ ...i, d: Math.min(i.d, this.now()) }));
     if (!fresh.length) return;
-    this.logger.info(`cloud mode: took over ${fresh.length} undelivered event(s) from an earlier page or closed tab.`);
+    this.logger.info(say('tookOver', fresh.length));
     this.items = [...fresh, ...this.items].slice(-QUEUE_MAX_ITEMS);
     this.persist();
     void this.flush();
@@ -367,5 +368,5 @@ export class CloudForwarder implements Forwarder {
 }
 
 function describeStatus(status: number): string {
-  return status === 0 ? 'a network error or timeout' : `HTTP ${status}`;
+  return status === 0 ? say('netError') : `HTTP ${status}`;
 }

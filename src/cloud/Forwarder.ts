@@ -1,5 +1,6 @@
 import type { Logger } from '../logger/createLogger.js';
 import { describe } from '../logger/describe.js';
+import { say } from '../logger/say.js';
 import type { RudderMessage } from '../mapping/types.js';
 
 /** Why a call goes to cloud mode (SPEC §4). */
@@ -17,10 +18,7 @@ export interface Forwarder {
 export function createUnconfiguredForwarder(logger: Logger): Forwarder {
   return {
     forward(message, reason) {
-      logger.warn(
-        `${describe(message.type)} not delivered (${reason}): it needs cloud mode. ` +
-          'Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.',
-      );
+      logger.warn(say('noCloudMode', describe(message.type), reason));
     },
     reset() {},
   };

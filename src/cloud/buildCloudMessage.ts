@@ -1,3 +1,4 @@
+import { say } from '../logger/say.js';
 import type { ResolvedConfig } from '../config/KlaviyoOptions.js';
 import { asObject, asText, isPresent } from '../mapping/readFields.js';
 import { toE164 } from '../mapping/toE164.js';
@@ -87,7 +88,7 @@ function normalisePhone(traits: JsonObject, path: string, warnings: string[]): v
   if (phone) traits.phone = phone;
   else {
     delete traits.phone;
-    warnings.push(`${path}.phone is not an E.164 number (+ country code and digits); dropped.`);
+    warnings.push(say('notE164', path));
   }
 }
 

@@ -1,3 +1,4 @@
+import { say } from '../logger/say.js';
 import type { Logger } from '../logger/createLogger.js';
 
 /** The little of `Storage` the queue needs. */
@@ -40,9 +41,9 @@ export function createQueueStorage(getStorage: () => Storage | null | undefined,
       // unreadable: keep what memory has
     }
     local = undefined;
-    logger.warn(`localStorage ${why}: the cloud-mode queue is kept in memory only (not across reloads or tabs).`);
+    logger.warn(say('noStorage', why));
   };
-  if (!local) logger.warn('localStorage is not available: the cloud-mode queue is kept in memory only (not across reloads or tabs).');
+  if (!local) logger.warn(say('noStorage', 'is not available'));
 
   return {
     get persistent() {

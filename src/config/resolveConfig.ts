@@ -6,6 +6,7 @@ import {
   type LogLevel,
 } from './defaults.js';
 import type { CloudModeOptions, KlaviyoMetric, ResolvedConfig } from './KlaviyoOptions.js';
+import { say } from '../logger/say.js';
 import { validatePublicKey } from './validatePublicKey.js';
 
 /** Thrown by {@link resolveConfig} when the integration cannot run at all (bad or private key). */
@@ -55,7 +56,7 @@ export function resolveConfig(options: unknown, warn: (message: string) => void 
     if (v === undefined || v === null) return fallback;
     if (typeof v === 'boolean') return v;
     if (v === 'true' || v === 'false') return v === 'true';
-    warn(`${name} must be a boolean; using ${fallback}.`);
+    warn(say('notBoolean', name, fallback));
     return fallback;
   };
 
@@ -64,7 +65,7 @@ export function resolveConfig(options: unknown, warn: (message: string) => void 
     if (v === undefined || v === null || v === '') return undefined;
     if (typeof v === 'string') return v.trim() || undefined;
     if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-    warn(`${name} must be a string; ignored.`);
+    warn(say('notString', name));
     return undefined;
   };
 
@@ -90,7 +91,7 @@ function resolveConsent(value: unknown, warn: (m: string) => void): ConsentChann
   if (value === undefined || value === null) return [...DEFAULT_CONSENT_CHANNELS];
   const list = Array.isArray(value) ? value : [value];
   const channels = list.filter((c): c is ConsentChannel => c === 'email' || c === 'sms');
-  if (channels.length !== list.length) warn(`consent accepts only 'email' and 'sms'; other entries ignored.`);
+  if (channels.length !== list.length) warn(say('badConsent'));
   return channels.length ? [...new Set(channels)] : [...DEFAULT_CONSENT_CHANNELS];
 }
 
@@ -107,10 +108,7 @@ function resolveCloudMode(value: unknown, warn: (m: string) => void): CloudModeO
   }
   const secure = url && (url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.includes(url.hostname)));
   if (!writeKey || !url || !secure) {
-    warn(
-      'cloudMode ignored: it needs { dataPlaneUrl: an https URL, writeKey: a non-empty string }. ' +
-        'Calls that need cloud mode will be dropped.',
-    );
+    warn(say('badCloudMode'));
     return undefined;
   }
   return { dataPlaneUrl: url.href.replace(/\/+$/, ''), writeKey };
@@ -120,14 +118,14 @@ function resolveTimeout(value: unknown, warn: (m: string) => void): number {
   if (value === undefined || value === null) return LOAD_TIMEOUT_MS;
   const n = typeof value === 'string' ? Number(value) : value;
   if (typeof n === 'number' && Number.isFinite(n) && n > 0) return Math.min(n, MAX_LOAD_TIMEOUT_MS);
-  warn(`loadTimeoutMs must be a positive number of milliseconds; using ${LOAD_TIMEOUT_MS}.`);
+  warn(say('badTimeout', LOAD_TIMEOUT_MS));
   return LOAD_TIMEOUT_MS;
 }
 
 function resolvePrepareScript(value: unknown, warn: (m: string) => void): ResolvedConfig['prepareScript'] {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'function') return value as ResolvedConfig['prepareScript'];
-  warn('prepareScript must be a function; ignored.');
+  warn(say('badPrepareScript'));
   return undefined;
 }
 
@@ -135,14 +133,14 @@ function resolveEventNames(value: unknown, warn: (m: string) => void): Record<Kl
   const names = Object.fromEntries(METRICS.map((m) => [m, m])) as Record<KlaviyoMetric, string>;
   if (value === undefined || value === null) return names;
   if (typeof value !== 'object') {
-    warn('eventNames must be an object of Klaviyo metric names; ignored.');
+    warn(say('badEventNames'));
     return names;
   }
   for (const [metric, name] of Object.entries(value as Bag)) {
     if (!(METRICS as readonly string[]).includes(metric)) {
-      warn(`eventNames: '${metric}' is not one of ${METRICS.join(', ')}; ignored.`);
+      warn(say('unknownMetric', metric, METRICS.join(', ')));
     } else if (typeof name !== 'string' || name.trim() === '') {
-      warn(`eventNames['${metric}'] must be a non-empty string; ignored.`);
+      warn(say('blankMetric', metric));
     } else {
       names[metric as KlaviyoMetric] = name.trim();
     }
@@ -156,6 +154,6 @@ function resolveLogLevel(value: unknown, warn: (m: string) => void): LogLevel {
   // RudderStack passes its own level names (e.g. 'LOG', 'WARN', 'NONE').
   if (v === 'log') return 'info';
   if ((LOG_LEVELS as readonly unknown[]).includes(v)) return v as LogLevel;
-  warn(`logLevel must be one of ${LOG_LEVELS.join(', ')}; using '${DEFAULT_LOG_LEVEL}'.`);
+  warn(say('badLogLevel', LOG_LEVELS.join(', '), DEFAULT_LOG_LEVEL));
   return DEFAULT_LOG_LEVEL;
 }

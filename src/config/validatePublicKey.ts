@@ -1,3 +1,5 @@
+import { say } from '../logger/say.js';
+
 /** Klaviyo public API keys ("site IDs") are exactly six letters or digits. */
 const PUBLIC_KEY_PATTERN = /^[A-Za-z0-9]{6}$/;
 
@@ -7,17 +9,14 @@ const PUBLIC_KEY_PATTERN = /^[A-Za-z0-9]{6}$/;
  */
 export function validatePublicKey(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') {
-    return 'publicApiKey is missing: pass the 6-character Klaviyo public API key (site ID).';
+    return say('keyMissing');
   }
   const key = value.trim();
   if (/^pk_/i.test(key)) {
-    return (
-      'publicApiKey is a Klaviyo PRIVATE API key (pk_...). It must never be put in a browser: ' +
-      'revoke it now in Klaviyo (Settings > API keys) and use the 6-character public API key (site ID).'
-    );
+    return say('keyPrivate');
   }
   if (!PUBLIC_KEY_PATTERN.test(key)) {
-    return `publicApiKey must be exactly 6 letters or digits (got ${key.length} characters).`;
+    return say('keyShape', key.length);
   }
   return undefined;
 }

@@ -8,6 +8,7 @@ import { klaviyoWindow } from '../klaviyo/KlaviyoGlobals.js';
 import { clearKlaviyoCookie, setKlaviyoOff } from '../klaviyo/clearKlaviyoCookie.js';
 import { createLogger, type LogSink, type Logger } from '../logger/createLogger.js';
 import { describe } from '../logger/describe.js';
+import { say } from '../logger/say.js';
 import { mapMessage } from '../mapping/mapMessage.js';
 import { toJsonObject } from '../mapping/toJsonValue.js';
 import type { KlaviyoCommand, RudderMessage } from '../mapping/types.js';
@@ -61,11 +62,11 @@ export class DeviceMode {
     try {
       config = resolveConfig(options, (w) => warnings.push(w));
     } catch (error) {
-      fatal = error instanceof KlaviyoConfigError ? error.message : `invalid options: ${String(error)}`;
+      fatal = error instanceof KlaviyoConfigError ? error.message : say('badOptions', error);
     }
     this.config = config;
     this.logger = createLogger(config?.logLevel ?? 'warn', deps.logSink);
-    if (fatal) this.logger.error(`disabled: ${fatal}`);
+    if (fatal) this.logger.error(say('disabled', fatal));
     for (const w of warnings) this.logger.warn(w);
     this.consent = config?.requireConsent ? 'pending' : 'granted';
     const create = deps.createForwarder ?? defaultForwarder(this.win);
@@ -74,7 +75,7 @@ export class DeviceMode {
       this.loader = new KlaviyoLoader(config, this.win, this.logger);
       this.loader.onChange((status) => this.settled(status));
     } else if (config) {
-      this.logger.error('disabled: no browser window to load klaviyo.js in.');
+      this.logger.error(say('noWindow'));
     }
   }
 
@@ -97,7 +98,7 @@ export class DeviceMode {
       try {
         callback(status);
       } catch (error) {
-        this.logger.error('a ready() callback threw.', error);
+        this.logger.error(say('readyThrew'), error);
       }
     };
     const status = this.status;
@@ -141,7 +142,7 @@ export class DeviceMode {
   denyConsent(): void {
     if (!this.loader) return;
     const dropped = this.held.length + this.pending.length;
-    if (dropped) this.logger.info(`consent denied: ${dropped} waiting call(s) discarded.`);
+    if (dropped) this.logger.info(say('consentDropped', dropped));
     const withdrawn = this.consent === 'granted';
     this.consent = 'denied';
     this.held = [];
@@ -158,7 +159,7 @@ export class DeviceMode {
     try {
       this.route(message);
     } catch (error) {
-      this.logger.error('internal error; call dropped.', error);
+      this.logger.error(say('internal'), error);
     }
   }
 
@@ -169,30 +170,30 @@ export class DeviceMode {
   reset(): void {
     try {
       const dropped = this.held.length + this.pending.length;
-      if (dropped) this.logger.info(`reset: ${dropped} waiting call(s) of the previous user discarded.`);
+      if (dropped) this.logger.info(say('resetDropped', dropped));
       this.lastIdentify = undefined;
       this.held = [];
       this.pending = [];
       clearKlaviyoCookie(this.win?.document);
       this.forwarder.reset();
     } catch (error) {
-      this.logger.error('reset failed.', error);
+      this.logger.error(say('resetFailed'), error);
     }
   }
 
   private route(input: unknown): void {
     if (input === null || typeof input !== 'object') {
-      this.logger.warn(`call ignored: expected a message object, got ${input === null ? 'null' : typeof input}.`);
+      this.logger.warn(say('notMessage', input === null ? 'null' : typeof input));
       return;
     }
     const message = input as RudderMessage;
     const type = message.type;
     if (!this.loader) {
-      this.logger.warn(`${describe(type)} not sent: the integration is disabled (see the error above).`);
+      this.logger.warn(say('inert', describe(type)));
       return;
     }
     if (this.consent === 'denied') {
-      this.logger.info(`${describe(type)} not sent: consent denied.`);
+      this.logger.info(say('noConsent', describe(type)));
       return;
     }
     if (this.consent === 'pending') {
@@ -217,10 +218,10 @@ export class DeviceMode {
         this.forward(message, type);
         return;
       case 'alias':
-        this.logger.warn('alias not sent: Klaviyo supports alias in neither device nor cloud mode.');
+        this.logger.warn(say('alias'));
         return;
       default:
-        this.logger.warn(`call ignored: unknown type ${JSON.stringify(describe(type))}.`);
+        this.logger.warn(say('unknownType', JSON.stringify(describe(type))));
     }
   }
 
@@ -228,7 +229,7 @@ export class DeviceMode {
     this.held.push(toJsonObject(message, 'message', []) as RudderMessage);
     if (this.held.length > CONSENT_PENDING_CALLS_MAX) {
       this.held.shift();
-      this.logger.warn(`waiting for consent: more than ${CONSENT_PENDING_CALLS_MAX} calls held; the oldest was dropped.`);
+      this.logger.warn(say('consentQueueFull', CONSENT_PENDING_CALLS_MAX));
     }
   }
 
@@ -243,7 +244,7 @@ export class DeviceMode {
     if (type === 'identify' && commands.length) {
       const key = JSON.stringify(commands[0]);
       if (key === this.lastIdentify) {
-        this.logger.debug('identify identical to the last one; not pushed again.');
+        this.logger.debug(say('identical'));
         commands.length = 0;
       }
       this.lastIdentify = key;
@@ -256,7 +257,7 @@ export class DeviceMode {
     this.pending.push({ type, commands, snapshot: fallback ? (toJsonObject(message, 'message', []) as RudderMessage) : undefined });
     if (this.pending.length > PENDING_CALLS_MAX) {
       this.pending.shift();
-      this.logger.warn(`klaviyo.js is still loading: more than ${PENDING_CALLS_MAX} calls queued; the oldest was dropped.`);
+      this.logger.warn(say('loadQueueFull', PENDING_CALLS_MAX));
     }
   }
 
@@ -273,7 +274,7 @@ export class DeviceMode {
   private fallBack(call: Pending): void {
     if (call.snapshot) this.forward(call.snapshot, 'klaviyo.js failed');
     else if (call.type === 'page' && this.config?.sendPageAsTrack) {
-      this.logger.warn('page not sent: klaviyo.js failed, and page is never forwarded to cloud mode.');
+      this.logger.warn(say('pageLost'));
     }
   }
 
@@ -288,7 +289,7 @@ export class DeviceMode {
         if (!klaviyo || typeof klaviyo.push !== 'function') throw new Error('window.klaviyo.push is missing');
         klaviyo.push(command);
       } catch (error) {
-        this.logger.error(`${command[0]} not sent: klaviyo.push failed.`, error);
+        this.logger.error(say('pushFailed', command[0]), error);
       }
     }
   }
@@ -307,14 +308,14 @@ function safeForwarder(inner: Forwarder, logger: Logger): Forwarder {
       try {
         inner.forward(message, reason);
       } catch (error) {
-        logger.error(`${describe(message.type)} not forwarded: the forwarder failed.`, error);
+        logger.error(say('forwardFailed', describe(message.type)), error);
       }
     },
     reset() {
       try {
         inner.reset();
       } catch (error) {
-        logger.error('forwarder reset failed.', error);
+        logger.error(say('forwarderResetFailed'), error);
       }
     },
   };

@@ -1,3 +1,4 @@
+import { say } from '../logger/say.js';
 import type { Logger } from '../logger/createLogger.js';
 import { installKlaviyoStub, isOwnStub } from './installKlaviyoStub.js';
 import { klaviyoWindow } from './KlaviyoGlobals.js';
@@ -34,6 +35,8 @@ export class KlaviyoLoader {
   /** Why the status is `failed`. */
   reason = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The failure was the timeout: a late `load` still moves the status to `ready`. */
+  private timedOut = false;
   private readonly listeners: Array<(status: LoadStatus) => void> = [];
 
   constructor(
@@ -57,7 +60,7 @@ export class KlaviyoLoader {
     const live = this.isLive() || (!!existing && doc.readyState === 'complete' && !!found && !isOwnStub(found));
     installKlaviyoStub(this.win);
     if (existing || live) {
-      this.logger.info('klaviyo.js is already on the page; reusing it, not injecting it again.');
+      this.logger.info(say('reusing'));
       if (live) this.settle('ready');
       else if (existing) this.watch(existing);
       return;
@@ -72,11 +75,11 @@ export class KlaviyoLoader {
       try {
         verdict = this.options.prepareScript(script);
       } catch (error) {
-        this.logger.error('prepareScript threw; klaviyo.js not loaded.', error);
+        this.logger.error(say('prepareThrew'), error);
         verdict = false;
       }
       if (verdict === false) {
-        this.settle('failed', 'prepareScript vetoed loading klaviyo.js');
+        this.settle('failed', say('vetoed'));
         return;
       }
     }
@@ -95,23 +98,19 @@ export class KlaviyoLoader {
   /** Attach load/error handlers (before insertion: happy-dom and cached scripts fire synchronously). */
   private watch(script: HTMLScriptElement): void {
     script.addEventListener('load', () => this.settle('ready'));
-    script.addEventListener('error', () =>
-      this.settle('failed', 'klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network)'),
-    );
-    this.timer = setTimeout(
-      () => this.settle('failed', `klaviyo.js did not load within ${this.options.loadTimeoutMs} ms`),
-      this.options.loadTimeoutMs,
-    );
+    script.addEventListener('error', () => this.settle('failed', say('blocked')));
+    this.timer = setTimeout(() => this.settle('failed', say('timedOut', this.options.loadTimeoutMs), true), this.options.loadTimeoutMs);
   }
 
-  private settle(status: 'ready' | 'failed', reason = ''): void {
-    const late = status === 'ready' && this.status === 'failed' && this.reason.includes('did not load within');
+  private settle(status: 'ready' | 'failed', reason = '', timedOut = false): void {
+    const late = status === 'ready' && this.timedOut;
     if (this.status !== 'loading' && !late) return;
     clearTimeout(this.timer);
     this.status = status;
     this.reason = reason;
-    if (status === 'failed') this.logger.warn(`${reason}.`);
-    else this.logger.info(late ? 'klaviyo.js loaded after the timeout; device mode resumed.' : 'klaviyo.js loaded.');
+    this.timedOut = timedOut;
+    if (status === 'failed') this.logger.warn(reason);
+    else this.logger.info(say(late ? 'lateLoad' : 'loaded'));
     for (const listener of this.listeners) listener(status);
   }
 }

@@ -1,64 +1,50 @@
-import { FieldReader, asObject, asStringList, asText, setPresent } from './readFields.js';
+import { say } from '../logger/say.js';
+import { applyTable, asObject, asStringList, asText, readFields, setPresent, table } from './readFields.js';
 import { toNumber } from './toNumber.js';
 import type { JsonObject, JsonValue } from './types.js';
 
 /** Guard against binary floating-point noise in computed row totals (0.1 × 3 = 0.30000000000000004). */
 const ROUNDING = 1e8;
 
-/** A number from `value` when it is numeric; otherwise `value` unchanged (nothing is lost). */
-export function numberOrKeep(value: JsonValue | undefined): JsonValue | undefined {
-  return toNumber(value) ?? value;
-}
+const ITEM = table(
+  'ProductID=product_id,productId,id/t SKU=sku ProductName=name Quantity=quantity/n ItemPrice=price/n ' +
+    'ProductURL=url,product_url,productUrl ImageURL=image_url,imageUrl ProductCategories=categories,category/l',
+);
 
 /**
  * Map e-commerce lines (`products` or `items`) to Klaviyo's `Items[]` shape (SPEC §3). Fields this
  * does not know pass through unchanged; a line that is not an object is skipped with a warning.
  */
 export function mapItems(lines: JsonValue | undefined, path: string, warnings: string[]): JsonObject[] | undefined {
-  if (lines === undefined || lines === null) return undefined;
+  if (lines == null) return undefined;
   if (!Array.isArray(lines)) {
-    warnings.push(`${path} is not an array; ignored.`);
+    warnings.push(say('notArray', path));
     return undefined;
   }
   const items: JsonObject[] = [];
   lines.forEach((line, i) => {
     const source = asObject(line);
-    if (!source) {
-      warnings.push(`${path}[${i}] is not an object; skipped.`);
-      return;
-    }
-    items.push(mapItem(source));
+    if (source) items.push(mapItem(source));
+    else warnings.push(say('lineNotObject', path, i));
   });
   return items;
 }
 
 function mapItem(source: JsonObject): JsonObject {
-  const f = new FieldReader(source);
-  const item: JsonObject = {};
-  setPresent(item, 'ProductID', asText(f.take('product_id', 'productId', 'id')));
-  setPresent(item, 'SKU', f.take('sku'));
-  setPresent(item, 'ProductName', f.take('name'));
-  const quantity = f.take('quantity');
-  const price = f.take('price');
+  const f = readFields(source);
   const total = f.take('total');
-  setPresent(item, 'Quantity', numberOrKeep(quantity));
-  setPresent(item, 'ItemPrice', numberOrKeep(price));
-  const unit = toNumber(price);
-  const rowTotal =
-    toNumber(total) ?? (unit === undefined ? undefined : Math.round(unit * (toNumber(quantity) ?? 1) * ROUNDING) / ROUNDING);
+  const item = applyTable({}, f, ITEM);
+  const unit = toNumber(item.ItemPrice);
+  const rowTotal = toNumber(total) ?? (unit === undefined ? undefined : Math.round(unit * (toNumber(item.Quantity) ?? 1) * ROUNDING) / ROUNDING);
   setPresent(item, 'RowTotal', rowTotal ?? total);
-  setPresent(item, 'ProductURL', f.take('url', 'product_url', 'productUrl'));
-  setPresent(item, 'ImageURL', f.take('image_url', 'imageUrl'));
-  setPresent(item, 'ProductCategories', asStringList(f.take('categories', 'category')));
-  for (const [key, value] of Object.entries(f.remaining())) {
-    if (!(key in item)) item[key] = value;
-  }
+  const rest = f.rest();
+  for (const key of Object.keys(rest)) if (!(key in item)) item[key] = rest[key];
   return item;
 }
 
 /** Product names of the lines, for `ItemNames`. */
 export function itemNames(items: JsonObject[] | undefined): string[] | undefined {
-  const names = (items ?? []).map((i) => asText(i.ProductName)).filter((n): n is string => n !== undefined);
+  const names = (items ?? []).map((i) => asText(i.ProductName)).filter((v): v is string => !!v);
   return names.length ? names : undefined;
 }
 

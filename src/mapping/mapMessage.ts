@@ -1,7 +1,8 @@
+import { describe } from '../logger/describe.js';
+import { say } from '../logger/say.js';
 import { mapIdentify, type IdentifyMappingOptions } from './mapIdentify.js';
 import { mapPage, type PageMappingOptions } from './mapPage.js';
 import { mapTrack, type TrackMappingOptions } from './mapTrack.js';
-import { describe } from '../logger/describe.js';
 import { field } from './readFields.js';
 import type { MapResult, RudderMessage } from './types.js';
 
@@ -15,18 +16,10 @@ export type MappingOptions = IdentifyMappingOptions & TrackMappingOptions & Page
 export function mapMessage(message: RudderMessage, options: MappingOptions = {}): MapResult {
   try {
     const type = field(message, 'type');
-    switch (type) {
-      case 'identify':
-        return mapIdentify(message, options);
-      case 'track':
-        return mapTrack(message, options);
-      case 'page':
-        return mapPage(message, options);
-      default:
-        return { commands: [], warnings: [`${describe(type)} has no device-mode mapping.`] };
-    }
+    const map = type === 'identify' ? mapIdentify : type === 'track' ? mapTrack : type === 'page' ? mapPage : undefined;
+    return map ? map(message, options) : { commands: [], warnings: [say('noMapping', describe(type))] };
   } catch (error) {
     // Defence in depth: the mapping is written not to throw; if it ever does, the host must not see it.
-    return { commands: [], warnings: [`mapping failed: ${String(error)}`] };
+    return { commands: [], warnings: [say('mappingFailed', error)] };
   }
 }

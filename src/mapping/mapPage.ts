@@ -1,3 +1,4 @@
+import { say } from '../logger/say.js';
 import { asText, field } from './readFields.js';
 import { toJsonObject } from './toJsonValue.js';
 import { toNumber } from './toNumber.js';
@@ -21,15 +22,14 @@ export function mapPage(message: RudderMessage, options: PageMappingOptions = {}
   const properties = toJsonObject(field(message, 'properties'), 'properties', warnings);
   const name = asText(field(message, 'name')) ?? asText(properties.name);
   const category = asText(field(message, 'category')) ?? asText(properties.category);
-  const metric =
-    name === undefined ? 'Viewed a Page' : category === undefined ? `Viewed ${name} page` : `Viewed ${category} ${name} page`;
+  const metric = name === undefined ? 'Viewed a Page' : `Viewed ${category === undefined ? '' : `${category} `}${name} page`;
   if (!options.additionalPageInfo) return { commands: [['track', metric, {}]], warnings };
   // `$value` is never a string: coerce it, or drop it with a reason.
   if ('$value' in properties) {
     const value = toNumber(properties.$value);
     if (value === undefined) {
       delete properties.$value;
-      warnings.push('properties.$value is not a number; dropped.');
+      warnings.push(say('valueDropped'));
     } else properties.$value = value;
   }
   return { commands: [['track', metric, properties]], warnings };

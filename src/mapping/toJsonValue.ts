@@ -1,8 +1,10 @@
+import { say } from '../logger/say.js';
+import { asObject } from './readFields.js';
 import type { JsonObject, JsonValue } from './types.js';
 
 /** Nesting deeper than this is cut (and reported): klaviyo.js and the data plane cap depth too. */
 export const MAX_DEPTH = 20;
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const UNSAFE_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 /**
  * A JSON-safe deep copy of `value`, never sharing an object with the input, so that later changes by
@@ -12,54 +14,51 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * Date an ISO string. Returns `undefined` when nothing can be kept.
  */
 export function toJsonValue(value: unknown, path: string, warnings: string[]): JsonValue | undefined {
-  return copy(value, path, warnings, 0, []);
+  return copy(value, path, warnings, []);
 }
 
 /** {@link toJsonValue} for something that should be an object: anything else gives `{}`. */
 export function toJsonObject(value: unknown, path: string, warnings: string[]): JsonObject {
-  if (value === undefined || value === null) return {};
+  if (value == null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    warnings.push(`${path} is not an object (${Array.isArray(value) ? 'array' : typeof value}); ignored.`);
+    warnings.push(say('notObject', path, Array.isArray(value) ? 'array' : typeof value));
     return {};
   }
-  const out = copy(value, path, warnings, 0, []);
-  return out !== undefined && out !== null && typeof out === 'object' && !Array.isArray(out) ? out : {};
+  return asObject(copy(value, path, warnings, [])) ?? {};
 }
 
-function copy(value: unknown, path: string, warnings: string[], depth: number, stack: object[]): JsonValue | undefined {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      if (Number.isFinite(value)) return value === 0 ? 0 : value; // -0 is 0 in JSON
-      warnings.push(`${path} is ${String(value)}, not a finite number; dropped.`);
-      return undefined;
-    case 'bigint':
-      warnings.push(`${path} is a BigInt; sent as the string '${value.toString().slice(0, 40)}'.`);
-      return value.toString();
-    case 'undefined':
-      return undefined;
-    case 'function':
-    case 'symbol':
-      warnings.push(`${path} is a ${typeof value}; dropped.`);
-      return undefined;
+/** The copy; `stack` holds the objects being copied, outermost first (its length is the depth). */
+function copy(value: unknown, path: string, warnings: string[], stack: object[]): JsonValue | undefined {
+  const type = typeof value;
+  if (type === 'string' || type === 'boolean' || value === null) return value as JsonValue;
+  if (type === 'number') {
+    if (Number.isFinite(value)) return (value as number) || 0; // -0 is 0 in JSON
+    warnings.push(say('notFinite', path, value));
+    return undefined;
   }
-  if (value === null) return null;
-  const obj = value as object;
+  if (type === 'bigint') {
+    const text = String(value);
+    warnings.push(say('bigint', path, text.slice(0, 40)));
+    return text;
+  }
+  if (type !== 'object') {
+    if (type !== 'undefined') warnings.push(say('badType', path, type));
+    return undefined;
+  }
+  const obj = value as Record<string, unknown>;
   if (obj instanceof Date) {
     if (Number.isNaN(obj.getTime())) {
-      warnings.push(`${path} is an invalid date; dropped.`);
+      warnings.push(say('badDate', path));
       return undefined;
     }
     return obj.toISOString();
   }
   if (stack.includes(obj)) {
-    warnings.push(`${path} is a circular reference; dropped.`);
+    warnings.push(say('circular', path));
     return undefined;
   }
-  if (depth >= MAX_DEPTH) {
-    warnings.push(`${path} is nested deeper than ${MAX_DEPTH} levels; dropped.`);
+  if (stack.length >= MAX_DEPTH) {
+    warnings.push(say('tooDeep', path, MAX_DEPTH));
     return undefined;
   }
   stack.push(obj);
@@ -67,25 +66,25 @@ function copy(value: unknown, path: string, warnings: string[], depth: number, s
     if (Array.isArray(obj)) {
       const out: JsonValue[] = [];
       for (let i = 0; i < obj.length; i++) {
-        const item = copy(read(obj, i, path, warnings), `${path}[${i}]`, warnings, depth + 1, stack);
+        const item = copy(read(obj, i, path, warnings), `${path}[${i}]`, warnings, stack);
         if (item !== undefined) out.push(item);
       }
       return out;
     }
-    const out: JsonObject = {};
     let keys: string[];
     try {
       keys = Object.keys(obj);
     } catch {
-      warnings.push(`${path} cannot be read; dropped.`);
+      warnings.push(say('unreadable', path));
       return undefined;
     }
+    const out: JsonObject = {};
     for (const key of keys) {
-      if (UNSAFE_KEYS.has(key)) {
-        warnings.push(`${path}.${key} is an unsafe key; dropped.`);
+      if (UNSAFE_KEYS.includes(key)) {
+        warnings.push(say('unsafeKey', path, key));
         continue;
       }
-      const item = copy(read(obj, key, path, warnings), `${path}.${key}`, warnings, depth + 1, stack);
+      const item = copy(read(obj, key, path, warnings), `${path}.${key}`, warnings, stack);
       if (item !== undefined) out[key] = item;
     }
     return out;
@@ -95,11 +94,11 @@ function copy(value: unknown, path: string, warnings: string[], depth: number, s
 }
 
 /** Read a property, turning a throwing getter (or Proxy trap) into `undefined` plus a warning. */
-function read(obj: object, key: string | number, path: string, warnings: string[]): unknown {
+function read(obj: Record<string | number, unknown>, key: string | number, path: string, warnings: string[]): unknown {
   try {
-    return (obj as Record<string | number, unknown>)[key];
+    return obj[key];
   } catch {
-    warnings.push(`${path}.${key} threw when read; dropped.`);
+    warnings.push(say('getterThrew', path, key));
     return undefined;
   }
 }

@@ -1,6 +1,7 @@
 import type { KlaviyoOptions } from '../../config/KlaviyoOptions.js';
 import { DeviceMode, type DeviceModeDeps, type DeviceModeStatus } from '../../core/DeviceMode.js';
 import { LIBRARY_NAME, LIBRARY_VERSION } from '../../cloud/buildCloudMessage.js';
+import { say } from '../../logger/say.js';
 import { toJsonObject } from '../../mapping/toJsonValue.js';
 import type { JsonObject, RudderMessage } from '../../mapping/types.js';
 import { pageContext } from '../../util/pageContext.js';
@@ -81,7 +82,7 @@ export function createKlaviyo(options: KlaviyoOptions, deps: DeviceModeDeps = {}
       try {
         fn(...args);
       } catch (error) {
-        core.logger.error('call failed; dropped.', error);
+        core.logger.error(say('callFailed'), error);
       }
     };
   const isObject = (v: unknown): v is Props => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -5,6 +5,7 @@
  * `window.klaviyoDeviceMode`, and replays the queued calls in order.
  */
 import { LOG_PREFIX } from '../../config/defaults.js';
+import { say } from '../../logger/say.js';
 import { createKlaviyo, type KlaviyoAnalytics } from '../analytics/createKlaviyo.js';
 import { optionsFromDataset } from './optionsFromDataset.js';
 
@@ -28,7 +29,7 @@ function start(): void {
     ...optionsFromDataset(own?.dataset),
   };
   const api = createKlaviyo(options as never);
-  w[GLOBAL_NAME] = { ...api, load: () => api.core.logger.warn('load() ignored: already started.') };
+  w[GLOBAL_NAME] = { ...api, load: () => api.core.logger.warn(say('alreadyStarted')) };
   for (const [method, ...args] of queued) {
     if ((METHODS as readonly string[]).includes(method)) (api[method as (typeof METHODS)[number]] as (...a: unknown[]) => void)(...args);
   }
@@ -38,7 +39,7 @@ try {
   start();
 } catch (error) {
   try {
-    console.error(`${LOG_PREFIX} could not start.`, error);
+    console.error(`${LOG_PREFIX} ${say('couldNotStart')}`, error);
   } catch {
     // nothing more we can do without risking the host page
   }

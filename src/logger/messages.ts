@@ -1,0 +1,113 @@
+import { MESSAGES_GLOBAL } from './say.js';
+
+/**
+ * The text of every log line and mapping warning, by key. `{0}`, `{1}`… are filled with the
+ * arguments given to {@link say}.
+ *
+ * Bundles carry only the keys (`[klaviyo-device-mode] notE164 traits`), which keeps them small.
+ * Importing this module (`import 'klaviyo-device-mode/messages'`), or loading
+ * `dist/klaviyo-device-mode.messages.js` before our script, installs the texts for every copy of the
+ * package on the page. The README lists them all (generated from this table; a test keeps it in step).
+ */
+export const MESSAGES = {
+  // Options
+  keyMissing: 'publicApiKey is missing: pass the 6-character Klaviyo public API key (site ID).',
+  keyPrivate:
+    'publicApiKey is a Klaviyo PRIVATE API key (pk_...). It must never be put in a browser: revoke it now in Klaviyo (Settings > API keys) and use the 6-character public API key (site ID).',
+  keyShape: 'publicApiKey must be exactly 6 letters or digits (got {0} characters).',
+  badOptions: 'invalid options: {0}',
+  notBoolean: '{0} must be a boolean; using {1}.',
+  notString: '{0} must be a string; ignored.',
+  badConsent: "consent accepts only 'email' and 'sms'; other entries ignored.",
+  badCloudMode:
+    'cloudMode ignored: it needs { dataPlaneUrl: an https URL, writeKey: a non-empty string }. Calls that need cloud mode will be dropped.',
+  badTimeout: 'loadTimeoutMs must be a positive number of milliseconds; using {0}.',
+  badPrepareScript: 'prepareScript must be a function; ignored.',
+  badEventNames: 'eventNames must be an object of Klaviyo metric names; ignored.',
+  unknownMetric: "eventNames: '{0}' is not one of {1}; ignored.",
+  blankMetric: "eventNames['{0}'] must be a non-empty string; ignored.",
+  badLogLevel: "logLevel must be one of {0}; using '{1}'.",
+  // Message values (any path)
+  notObject: '{0} is not an object ({1}); ignored.',
+  notFinite: '{0} is {1}, not a finite number; dropped.',
+  bigint: "{0} is a BigInt; sent as the string '{1}'.",
+  badType: '{0} is a {1}; dropped.',
+  badDate: '{0} is an invalid date; dropped.',
+  circular: '{0} is a circular reference; dropped.',
+  tooDeep: '{0} is nested deeper than {1} levels; dropped.',
+  unreadable: '{0} cannot be read; dropped.',
+  unsafeKey: '{0}.{1} is an unsafe key; dropped.',
+  getterThrew: '{0}.{1} threw when read; dropped.',
+  notE164: '{0}.phone is not an E.164 number (+ country code and digits); dropped.',
+  // identify
+  emailNotString: 'traits.email is not a string; dropped.',
+  noIdentity:
+    'identify not sent: it needs an email, an E.164 phone, a userId or an exchange id (_kx). An anonymousId alone would create a duplicate Klaviyo profile.',
+  noEmailOrPhone: 'identify not sent: enforceEmailAsPrimary needs an email or an E.164 phone.',
+  traitClash: "trait '{0}' not sent: it would overwrite the mapped {0}.",
+  identical: 'identify identical to the last one; not pushed again.',
+  // track and page
+  nameType: "track event name {0} is a {1}; sent as '{0}'.",
+  noEventName: 'track not sent: it has no event name.',
+  valueNotNumber: "properties.{0} is not a number; not used as $value, sent as '{0}'.",
+  valueTwice: 'properties.$value ignored: $value is already mapped.',
+  valueDropped: 'properties.$value is not a number; dropped.',
+  propClash: 'properties.{0} not sent: it would overwrite the mapped {0}.',
+  notArray: '{0} is not an array; ignored.',
+  lineNotObject: '{0}[{1}] is not an object; skipped.',
+  noViewedItem: 'trackViewedItem not sent: the product has neither a name nor a product_id.',
+  noOrderId: 'Order Completed has no order_id: Klaviyo cannot de-duplicate Placed Order or Ordered Product.',
+  noMapping: '{0} has no device-mode mapping.',
+  mappingFailed: 'mapping failed: {0}',
+  // klaviyo.js
+  reusing: 'klaviyo.js is already on the page; reusing it, not injecting it again.',
+  prepareThrew: 'prepareScript threw; klaviyo.js not loaded.',
+  vetoed: 'prepareScript vetoed loading klaviyo.js.',
+  blocked: 'klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network).',
+  timedOut: 'klaviyo.js did not load within {0} ms.',
+  loaded: 'klaviyo.js loaded.',
+  lateLoad: 'klaviyo.js loaded after the timeout; device mode resumed.',
+  pushFailed: '{0} not sent: klaviyo.push failed.',
+  // Calls
+  disabled: 'disabled: {0}',
+  noWindow: 'disabled: no browser window to load klaviyo.js in.',
+  readyThrew: 'a ready() callback threw.',
+  internal: 'internal error; call dropped.',
+  callFailed: 'call failed; dropped.',
+  notMessage: 'call ignored: expected a message object, got {0}.',
+  unknownType: 'call ignored: unknown type {0}.',
+  inert: '{0} not sent: the integration is disabled (see the error above).',
+  alias: 'alias not sent: Klaviyo supports alias in neither device nor cloud mode.',
+  pageLost: 'page not sent: klaviyo.js failed, and page is never forwarded to cloud mode.',
+  loadQueueFull: 'klaviyo.js is still loading: more than {0} calls queued; the oldest was dropped.',
+  // Consent and reset
+  noConsent: '{0} not sent: consent denied.',
+  consentQueueFull: 'waiting for consent: more than {0} calls held; the oldest was dropped.',
+  consentDropped: 'consent denied: {0} waiting call(s) discarded.',
+  resetDropped: 'reset: {0} waiting call(s) of the previous user discarded.',
+  resetFailed: 'reset failed.',
+  // Cloud mode
+  noCloudMode:
+    '{0} not delivered ({1}): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.',
+  forwardFailed: '{0} not forwarded: the forwarder failed.',
+  forwarderResetFailed: 'forwarder reset failed.',
+  tooBig: '{0} not forwarded: {1} bytes is over the {2}-byte limit per event.',
+  queueFull: 'cloud-mode queue full ({0}): dropped the oldest event, {1} {2}.',
+  queueDiscarded: 'cloud mode: {0} queued event(s) of the previous user discarded.',
+  delivered: 'cloud mode: delivered {0} event(s).',
+  willRetry: 'cloud mode: {0}; will retry.',
+  gaveUp: '{0} {1} dropped after {2} failed attempts (last: {3}).',
+  refused: '{0} event(s) dropped: the data plane refused them with {1} (not retryable).',
+  netError: 'a network error or timeout',
+  badStoredQueue: 'a stored cloud-mode queue was not valid JSON; it was discarded.',
+  tookOver: 'cloud mode: took over {0} undelivered event(s) from an earlier page or closed tab.',
+  noStorage: 'localStorage {0}: the cloud-mode queue is kept in memory only (not across reloads or tabs).',
+  // Script tag
+  alreadyStarted: 'load() ignored: already started.',
+  couldNotStart: 'could not start.',
+} as const;
+
+/** A key of {@link MESSAGES}. */
+export type MessageKey = keyof typeof MESSAGES;
+
+(globalThis as Record<string, unknown>)[MESSAGES_GLOBAL] = MESSAGES;

@@ -1,0 +1,23 @@
+import type { MessageKey } from './messages.js';
+
+/** Where `klaviyo-device-mode/messages` installs the texts, shared by every copy of the package on the page. */
+export const MESSAGES_GLOBAL = '__klaviyoDeviceModeMessages';
+
+/**
+ * The text of message `key` with `{0}`, `{1}`… filled from `args`, when the texts are installed
+ * (see `messages.ts`); otherwise the key and the arguments, which the README's message table
+ * explains. Never throws, whatever the arguments (symbols included).
+ */
+export function say(key: MessageKey, ...args: unknown[]): string {
+  const texts = (globalThis as Record<string, unknown>)[MESSAGES_GLOBAL] as Record<string, string> | undefined;
+  const text = texts?.[key];
+  return typeof text === 'string' ? text.replace(/\{(\d)\}/g, (_, i: string) => show(args[+i])) : [key, ...args].map(show).join(' ');
+}
+
+function show(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return typeof value;
+  }
+}
