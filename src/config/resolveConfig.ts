@@ -7,6 +7,7 @@ import {
 } from './defaults.js';
 import type { CloudModeOptions, KlaviyoMetric, ResolvedConfig } from './KlaviyoOptions.js';
 import { say } from '../logger/say.js';
+import { asText, field } from '../mapping/readFields.js';
 import { validatePublicKey } from './validatePublicKey.js';
 
 /** Thrown by {@link resolveConfig} when the integration cannot run at all (bad or private key). */
@@ -31,125 +32,108 @@ const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 type Bag = Record<string, unknown>;
 
 /**
- * RudderStack's dashboard stores web settings per platform (`{web: true}`); the SDK usually
- * flattens them, but a config copied from the API is not. Accept both.
- */
-function unwrap(value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'web' in value) {
-    return (value as Bag).web;
-  }
-  return value;
-}
-
-/**
  * Validate options once into a fully populated {@link ResolvedConfig}.
  * Throws {@link KlaviyoConfigError} when the public key is missing, malformed or private; every other
- * bad value is replaced by its default and reported through `warn`.
+ * bad value is replaced by its default and reported through `warn`. RudderStack's dashboard stores
+ * web settings per platform (`{web: true}`); the SDK usually flattens them, but a config copied from
+ * the API is not: both are accepted.
  */
 export function resolveConfig(options: unknown, warn: (message: string) => void = () => {}): ResolvedConfig {
   const o: Bag = options !== null && typeof options === 'object' ? (options as Bag) : {};
-  const keyProblem = validatePublicKey(unwrap(o.publicApiKey));
+  const get = (name: string): unknown => {
+    const v = o[name];
+    return v !== null && typeof v === 'object' && !Array.isArray(v) && 'web' in v ? (v as Bag).web : v;
+  };
+  const keyProblem = validatePublicKey(get('publicApiKey'));
   if (keyProblem) throw new KlaviyoConfigError(keyProblem);
 
-  const bool = (name: string, fallback = false): boolean => {
-    const v = unwrap(o[name]);
-    if (v === undefined || v === null) return fallback;
-    if (typeof v === 'boolean') return v;
-    if (v === 'true' || v === 'false') return v === 'true';
-    warn(say('notBoolean', name, fallback));
-    return fallback;
+  /** A boolean option (default false); `'true'`/`'false'` strings are accepted. */
+  const bool = (name: string): boolean => {
+    const v = get(name);
+    if (v == null) return false;
+    if (typeof v === 'boolean' || v === 'true' || v === 'false') return v === true || v === 'true';
+    warn(say('notBoolean', name, false));
+    return false;
   };
-
+  /** A string option, trimmed; a finite number becomes its text; blank is absent. */
   const str = (name: string): string | undefined => {
-    const v = unwrap(o[name]);
-    if (v === undefined || v === null || v === '') return undefined;
-    if (typeof v === 'string') return v.trim() || undefined;
-    if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-    warn(say('notString', name));
-    return undefined;
+    const v = get(name);
+    const text = asText(v);
+    if (text === undefined && v != null && typeof v !== 'string') warn(say('notString', name));
+    return text;
   };
-
   return {
-    publicApiKey: String(unwrap(o.publicApiKey)).trim(),
+    publicApiKey: String(get('publicApiKey')).trim(),
     enforceEmailAsPrimary: bool('enforceEmailAsPrimary'),
     sendPageAsTrack: bool('sendPageAsTrack'),
     additionalPageInfo: bool('additionalPageInfo'),
     listId: str('listId'),
-    consent: resolveConsent(unwrap(o.consent), warn),
+    consent: resolveConsent(get('consent'), warn),
     smsConsent: bool('smsConsent'),
     cloudMode: resolveCloudMode(o.cloudMode, warn),
-    loadTimeoutMs: resolveTimeout(unwrap(o.loadTimeoutMs), warn),
+    loadTimeoutMs: resolveTimeout(get('loadTimeoutMs'), warn),
     nonce: str('nonce'),
-    prepareScript: resolvePrepareScript(o.prepareScript, warn),
+    prepareScript: resolvePrepareScript(get('prepareScript'), warn),
     requireConsent: bool('requireConsent'),
     eventNames: resolveEventNames(o.eventNames, warn),
-    logLevel: resolveLogLevel(unwrap(o.logLevel), warn),
+    logLevel: resolveLogLevel(get('logLevel'), warn),
   };
 }
 
 function resolveConsent(value: unknown, warn: (m: string) => void): ConsentChannel[] {
-  if (value === undefined || value === null) return [...DEFAULT_CONSENT_CHANNELS];
-  const list = Array.isArray(value) ? value : [value];
+  const list = value == null ? [] : Array.isArray(value) ? value : [value];
   const channels = list.filter((c): c is ConsentChannel => c === 'email' || c === 'sms');
   if (channels.length !== list.length) warn(say('badConsent'));
   return channels.length ? [...new Set(channels)] : [...DEFAULT_CONSENT_CHANNELS];
 }
 
 function resolveCloudMode(value: unknown, warn: (m: string) => void): CloudModeOptions | undefined {
-  if (value === undefined || value === null) return undefined;
-  const v = value as Bag;
-  const writeKey = typeof v.writeKey === 'string' ? v.writeKey.trim() : '';
-  const raw = typeof v.dataPlaneUrl === 'string' ? v.dataPlaneUrl.trim() : '';
+  if (value == null) return undefined;
+  const writeKey = asText(field(value, 'writeKey'));
   let url: URL | undefined;
   try {
-    url = new URL(raw);
+    url = new URL(String(field(value, 'dataPlaneUrl')).trim());
   } catch {
     url = undefined;
   }
-  const secure = url && (url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.includes(url.hostname)));
-  if (!writeKey || !url || !secure) {
-    warn(say('badCloudMode'));
-    return undefined;
+  if (writeKey && typeof field(value, 'writeKey') === 'string' && (url?.protocol === 'https:' || (url?.protocol === 'http:' && LOCAL_HOSTS.includes(url.hostname)))) {
+    return { dataPlaneUrl: url.href.replace(/\/+$/, ''), writeKey };
   }
-  return { dataPlaneUrl: url.href.replace(/\/+$/, ''), writeKey };
+  warn(say('badCloudMode'));
+  return undefined;
 }
 
 function resolveTimeout(value: unknown, warn: (m: string) => void): number {
-  if (value === undefined || value === null) return LOAD_TIMEOUT_MS;
+  if (value == null) return LOAD_TIMEOUT_MS;
   const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n === 'number' && Number.isFinite(n) && n > 0) return Math.min(n, MAX_LOAD_TIMEOUT_MS);
+  if (typeof n === 'number' && n > 0 && n < Infinity) return Math.min(n, MAX_LOAD_TIMEOUT_MS);
   warn(say('badTimeout', LOAD_TIMEOUT_MS));
   return LOAD_TIMEOUT_MS;
 }
 
 function resolvePrepareScript(value: unknown, warn: (m: string) => void): ResolvedConfig['prepareScript'] {
-  if (value === undefined || value === null) return undefined;
   if (typeof value === 'function') return value as ResolvedConfig['prepareScript'];
-  warn(say('badPrepareScript'));
+  if (value != null) warn(say('badPrepareScript'));
   return undefined;
 }
 
 function resolveEventNames(value: unknown, warn: (m: string) => void): Record<KlaviyoMetric, string> {
   const names = Object.fromEntries(METRICS.map((m) => [m, m])) as Record<KlaviyoMetric, string>;
-  if (value === undefined || value === null) return names;
+  if (value == null) return names;
   if (typeof value !== 'object') {
     warn(say('badEventNames'));
     return names;
   }
   for (const [metric, name] of Object.entries(value as Bag)) {
-    if (!(METRICS as readonly string[]).includes(metric)) {
-      warn(say('unknownMetric', metric, METRICS.join(', ')));
-    } else if (typeof name !== 'string' || name.trim() === '') {
-      warn(say('blankMetric', metric));
-    } else {
-      names[metric as KlaviyoMetric] = name.trim();
-    }
+    if (!(METRICS as readonly string[]).includes(metric)) warn(say('unknownMetric', metric, METRICS.join(', ')));
+    else if (typeof name !== 'string' || !name.trim()) warn(say('blankMetric', metric));
+    else names[metric as KlaviyoMetric] = name.trim();
   }
   return names;
 }
 
 function resolveLogLevel(value: unknown, warn: (m: string) => void): LogLevel {
-  if (value === undefined || value === null) return DEFAULT_LOG_LEVEL;
+  if (value == null) return DEFAULT_LOG_LEVEL;
   const v = typeof value === 'string' ? value.toLowerCase() : value;
   // RudderStack passes its own level names (e.g. 'LOG', 'WARN', 'NONE').
   if (v === 'log') return 'info';
