@@ -142,7 +142,7 @@ test('a strict CSP page with a nonce: klaviyo.js gets the nonce and loads', asyn
 });
 
 test('the shipped bundles contain no eval, Function constructor, innerHTML or document.write', () => {
-  for (const file of ['Klaviyo.min.js', 'klaviyo-device-mode.iife.js', 'snippet.min.js']) {
+  for (const file of ['Klaviyo.min.js', 'klaviyo-device-mode.iife.js', 'klaviyo-device-mode.messages.js', 'snippet.min.js']) {
     const text = readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8');
     for (const pattern of [/\beval\s*\(/, /new\s+Function\s*\(/, /innerHTML/, /outerHTML/, /insertAdjacentHTML/, /document\.write/]) {
       expect(pattern.test(text), `${file} matches ${pattern}`).toBe(false);
