@@ -29,7 +29,7 @@ export default [
   // Script tag: starts itself from its data-* attributes, exposes window.klaviyoDeviceMode.
   { ...iife('src/hosts/script/autostart.ts', 'dist/klaviyo-device-mode.iife.js'), output: { file: 'dist/klaviyo-device-mode.iife.js', format: 'iife', sourcemap: true } },
   // The message texts: loaded before our script, every log line carries its full text (see src/logger/messages.ts).
-  { ...iife('src/logger/messages.ts', 'dist/klaviyo-device-mode.messages.js'), output: { file: 'dist/klaviyo-device-mode.messages.js', format: 'iife' } },
+  { ...iife('src/logger/messagesBundle.ts', 'dist/klaviyo-device-mode.messages.js'), output: { file: 'dist/klaviyo-device-mode.messages.js', format: 'iife' } },
   // The inline snippet, minified (the README carries the same code).
   {
     input: 'src/hosts/script/snippet.js',

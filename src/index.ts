@@ -10,4 +10,5 @@ export type { LogLevel, ConsentChannel } from './config/defaults.js';
 export * from './config/defaults.js';
 export type { Forwarder, ForwardReason } from './cloud/Forwarder.js';
 export type { LogSink } from './logger/createLogger.js';
+export { installMessages, MESSAGES, type MessageKey } from './logger/messages.js';
 export * from './mapping/index.js';

@@ -1,2 +1,4 @@
-// Install the message texts, as `import 'klaviyo-device-mode/messages'` does: tests assert full texts.
-import '../src/logger/messages.js';
+// Install the message texts, as a developer would: the tests assert full texts.
+import { installMessages } from '../src/logger/messages.js';
+
+installMessages();

@@ -25,27 +25,36 @@ async function bundle(code: string): Promise<string> {
 // Markers of each part: a string only that part's code contains.
 const LOADER = 'static.klaviyo.com';
 const FORWARDER = '/beacon/v1/batch';
-const SCRIPT_HOST = 'already started';
+const SCRIPT_HOST = 'alreadyStarted';
 const FACTORY = 'getUserTraits';
 const SEGMENT = "'destination'";
 const RUDDER = 'KLAVIYO';
+// The log texts (src/logger/messages.ts): only an explicit installMessages() brings them in.
+const TEXTS = 'revoke it now';
 
 describe('tree shaking (rollup)', () => {
+  it('each marker is in the part it stands for (so the absences below can fail)', async () => {
+    const all = await bundle(
+      `import * as k from './src/index.ts'; import { installMessages } from './src/logger/messages.ts'; import './src/hosts/script/autostart.ts'; console.log(k, installMessages);`,
+    );
+    for (const marker of [LOADER, FORWARDER, SCRIPT_HOST, FACTORY, SEGMENT, RUDDER, TEXTS]) expect(all).toContain(marker);
+  }, 30_000);
+
   it('importing only the mapping pulls in nothing else', async () => {
     const code = await bundle(`import { mapMessage } from './src/mapping/index.ts'; console.log(mapMessage);`);
     expect(code).toContain('Viewed Product');
-    for (const marker of [LOADER, FORWARDER, SCRIPT_HOST, FACTORY, SEGMENT, RUDDER]) expect(code).not.toContain(marker);
+    for (const marker of [LOADER, FORWARDER, SCRIPT_HOST, FACTORY, SEGMENT, RUDDER, TEXTS]) expect(code).not.toContain(marker);
   }, 30_000);
 
   it('importing the mapping from the package root pulls in nothing else either', async () => {
     const code = await bundle(`import { mapTrack } from './src/index.ts'; console.log(mapTrack);`);
-    for (const marker of [LOADER, FORWARDER, SCRIPT_HOST, FACTORY, SEGMENT, RUDDER]) expect(code).not.toContain(marker);
+    for (const marker of [LOADER, FORWARDER, SCRIPT_HOST, FACTORY, SEGMENT, RUDDER, TEXTS]) expect(code).not.toContain(marker);
   }, 30_000);
 
   it('importing only the RudderStack class leaves out the other hosts', async () => {
     const code = await bundle(`import { Klaviyo } from './src/hosts/rudderstack/Klaviyo.ts'; console.log(Klaviyo);`);
     expect(code).toContain(RUDDER);
     expect(code).toContain(LOADER);
-    for (const marker of [SCRIPT_HOST, FACTORY, SEGMENT]) expect(code).not.toContain(marker);
+    for (const marker of [SCRIPT_HOST, FACTORY, SEGMENT, TEXTS]) expect(code).not.toContain(marker);
   }, 30_000);
 });

@@ -5,9 +5,9 @@ import { MESSAGES_GLOBAL } from './say.js';
  * arguments given to {@link say}.
  *
  * Bundles carry only the keys (`[klaviyo-device-mode] notE164 traits`), which keeps them small.
- * Importing this module (`import 'klaviyo-device-mode/messages'`), or loading
- * `dist/klaviyo-device-mode.messages.js` before our script, installs the texts for every copy of the
- * package on the page. The README lists them all (generated from this table; a test keeps it in step).
+ * {@link installMessages} (from `klaviyo-device-mode/messages`), or loading
+ * `dist/klaviyo-device-mode.messages.js`, installs the texts for every copy of the package on the page.
+ * The README lists them all (generated from this table; a test keeps it in step).
  */
 export const MESSAGES = {
   // Options
@@ -110,4 +110,10 @@ export const MESSAGES = {
 /** A key of {@link MESSAGES}. */
 export type MessageKey = keyof typeof MESSAGES;
 
-(globalThis as Record<string, unknown>)[MESSAGES_GLOBAL] = MESSAGES;
+/**
+ * Make every log line and mapping warning from now on carry its full text instead of its key, for
+ * every copy of the package on the page. For development: the texts weigh about 1.8 KiB (brotli).
+ */
+export function installMessages(): void {
+  (globalThis as Record<string, unknown>)[MESSAGES_GLOBAL] = MESSAGES;
+}

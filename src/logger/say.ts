@@ -1,11 +1,11 @@
 import type { MessageKey } from './messages.js';
 
-/** Where `klaviyo-device-mode/messages` installs the texts, shared by every copy of the package on the page. */
+/** Where `installMessages()` puts the texts, shared by every copy of the package on the page. */
 export const MESSAGES_GLOBAL = '__klaviyoDeviceModeMessages';
 
 /**
  * The text of message `key` with `{0}`, `{1}`… filled from `args`, when the texts are installed
- * (see `messages.ts`); otherwise the key and the arguments, which the README's message table
+ * (`installMessages()` in `messages.ts`); otherwise the key and the arguments, which the README's message table
  * explains. Never throws, whatever the arguments (symbols included).
  */
 export function say(key: MessageKey, ...args: unknown[]): string {
