@@ -30,9 +30,12 @@ test('demo storefront: the sign-up form subscribes through the local data plane'
   await expect(page.locator('#forwarded')).toContainText('["identify",null,"batch"]');
 });
 
-test('demo storefront with klaviyo.js blocked: identify and track go to the data plane', async ({ page }) => {
+test('demo storefront with klaviyo.js blocked: identify and track go to the data plane, and the console says why in full', async ({ page }) => {
+  const warnings: string[] = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
   await page.goto('/?block');
   await expect(page.locator('#status')).toHaveText('(failed)');
+  expect(warnings).toContain('[klaviyo-device-mode] klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network).');
   await page.click('[data-call=add]');
   await expect(page.locator('#forwarded')).toContainText('["track","Product Added","batch"]');
 });
