@@ -1,0 +1,44 @@
+// Prices behaviours in bytes: builds dist/Klaviyo.min.js as `npm run build` does, but with some source
+// modules replaced by empty stand-ins, and prints each variant's brotli size. An experiment to inform
+// size decisions (README, PERFORMANCE); not part of `npm test`. Run: `node scripts/sizeWithout.mjs`.
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import { rollup } from 'rollup';
+import { brotliCompressSync, constants } from 'node:zlib';
+
+const NO_FORWARDER = { 'src/cloud/CloudForwarder.ts': 'export class CloudForwarder { forward() {} reset() {} dispose() {} }' };
+const NO_MAPPING = {
+  'src/mapping/mapIdentify.ts': 'export const identifyTraits = () => ({}); export const mapIdentify = () => ({ commands: [], warnings: [] });',
+  'src/mapping/mapTrack.ts': 'export const mapTrack = () => ({ commands: [], warnings: [] });',
+};
+const JSON_COPY = {
+  'src/mapping/toJsonValue.ts':
+    'export const MAX_DEPTH = 20; export function toJsonValue(v) { try { return JSON.parse(JSON.stringify(v)); } catch { return undefined; } }' +
+    ' export function toJsonObject(v) { const o = toJsonValue(v); return o && typeof o === "object" && !Array.isArray(o) ? o : {}; }',
+};
+const VARIANTS = [
+  ['as shipped', {}],
+  ['without the cloud forwarder', NO_FORWARDER],
+  ['without identify and track mapping', NO_MAPPING],
+  ['without both', { ...NO_FORWARDER, ...NO_MAPPING }],
+  ['hostile-input copy replaced by a JSON round trip', JSON_COPY],
+];
+
+async function size(stubs) {
+  const build = await rollup({
+    input: 'src/hosts/rudderstack/bundle.ts',
+    plugins: [
+      // Stand-ins are plain JavaScript, so they are served before the TypeScript plugin sees them.
+      { name: 'stand-ins', load: (id) => Object.entries(stubs).find(([path]) => id.endsWith(path))?.[1] ?? null },
+      typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, types: [], noUnusedLocals: false }, noEmitOnError: false }),
+    ],
+    onwarn() {},
+  });
+  const { output } = await build.generate({ format: 'iife', name: 'Klaviyo_RS', extend: true, plugins: [terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } })] });
+  await build.close();
+  return brotliCompressSync(output[0].code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+}
+
+const rows = [];
+for (const [variant, stubs] of VARIANTS) rows.push({ 'Klaviyo.min.js': variant, brotli: await size(stubs) });
+console.table(rows);
