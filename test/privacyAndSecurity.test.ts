@@ -1,4 +1,6 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { PRIVATE_KEY_TEXT } from '../src/config/validatePublicKey.js';
+import { MESSAGES_GLOBAL } from '../src/logger/say.js';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeviceMode } from '../src/core/DeviceMode.js';
@@ -112,6 +114,20 @@ describe('security', () => {
       ],
     ]);
     expect(document.querySelectorAll('script')).toHaveLength(0);
+  });
+
+  it('the private-key error is said in full even when the log texts are not installed', () => {
+    const globals = globalThis as Record<string, unknown>;
+    const texts = globals[MESSAGES_GLOBAL];
+    delete globals[MESSAGES_GLOBAL];
+    try {
+      const log = recordingSink();
+      new DeviceMode({ publicApiKey: 'pk_live_0123456789abcdef' }, { logSink: log.sink }).start();
+      expect(log.lines).toEqual([['error', `[klaviyo-device-mode] disabled ${PRIVATE_KEY_TEXT}`]]);
+      expect(PRIVATE_KEY_TEXT).toMatch(/revoke it now/);
+    } finally {
+      globals[MESSAGES_GLOBAL] = texts;
+    }
   });
 
   it('the klaviyo.js URL is always https, whatever the page’s scheme', () => {

@@ -30,7 +30,7 @@ const FACTORY = 'getUserTraits';
 const SEGMENT = "'destination'";
 const RUDDER = 'KLAVIYO';
 // The log texts (src/logger/messages.ts): only an explicit installMessages() brings them in.
-const TEXTS = 'revoke it now';
+const TEXTS = 'would create a duplicate Klaviyo profile';
 
 describe('tree shaking (rollup)', () => {
   it('each marker is in the part it stands for (so the absences below can fail)', async () => {

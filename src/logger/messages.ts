@@ -1,3 +1,4 @@
+import { PRIVATE_KEY_TEXT } from '../config/validatePublicKey.js';
 import { MESSAGES_GLOBAL } from './say.js';
 
 /**
@@ -12,8 +13,8 @@ import { MESSAGES_GLOBAL } from './say.js';
 export const MESSAGES = {
   // Options
   keyMissing: 'publicApiKey is missing: pass the 6-character Klaviyo public API key (site ID).',
-  keyPrivate:
-    'publicApiKey is a Klaviyo PRIVATE API key (pk_...). It must never be put in a browser: revoke it now in Klaviyo (Settings > API keys) and use the 6-character public API key (site ID).',
+  /** Always logged in full, texts installed or not. */
+  keyPrivate: PRIVATE_KEY_TEXT,
   keyShape: 'publicApiKey must be exactly 6 letters or digits (got {0} characters).',
   badOptions: 'invalid options: {0}',
   notBoolean: '{0} must be a boolean; using {1}.',
