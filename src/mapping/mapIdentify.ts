@@ -24,7 +24,7 @@ const LOCATION = table(
   '$address1=address1,street,$address1/address1,street,line1 $address2=address2,$address2/address2,line2 ' +
     '$city=city,City,$city/city,City $region=region,state,State,$region/region,state,State ' +
     '$country=country,Country,$country/country,Country $zip=zip,postalCode,postal_code,$zip/zip,postalCode,postal_code',
-);
+).map(([out, flat, sub]) => [out, flat, sub.split(',')] as const);
 
 /**
  * Map an identify to `['identify', profile]` (SPEC §3 identify). Pure: never mutates `message`,
@@ -87,7 +87,7 @@ function mapLocation(traits: Fields, profile: JsonObject): void {
   const address = readFields(nested ?? {});
   for (const [key, flat, sub] of LOCATION) {
     const top = traits.take(...flat);
-    const inner = address.take(...sub.split(','));
+    const inner = address.take(...sub);
     setPresent(profile, key, top ?? inner);
   }
   if (nested) {
