@@ -1,15 +1,9 @@
-import { expect, test } from './fixtures.js';
+import { demoPurchase, expect, test } from './fixtures.js';
 
 const lines = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
 test('demo storefront: a click-through shows, live, what Klaviyo received', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.locator('#status')).toHaveText('(ready)');
-  await page.click('[data-call=add]');
-  await page.click('[data-call=checkout]');
-  await page.fill('#checkout-form input', 'ada@example.com');
-  await page.click('#checkout-form button');
-  await expect(page.locator('#order-id')).toContainText('Order order-');
+  await demoPurchase(page);
   await expect
     .poll(async () => lines(await page.locator('#klaviyo').innerText()).map((c) => c.slice(0, 2).map((x: unknown) => (typeof x === 'string' ? x : Object.keys(x as object)[0]))))
     .toEqual([

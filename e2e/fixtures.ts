@@ -41,6 +41,17 @@ export async function klaviyoReceived(page: Page): Promise<unknown[]> {
  * Every test gets https://static.klaviyo.com/** answered by the local klaviyo.js stand-in, and a
  * record of the klaviyo.js requests made. Tests that simulate an ad blocker re-route it.
  */
+/** The demo storefront's purchase journey: open it, add to cart, check out with an email, see the order. */
+export async function demoPurchase(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.locator('#status')).toHaveText('(ready)');
+  await page.click('[data-call=add]');
+  await page.click('[data-call=checkout]');
+  await page.fill('#checkout-form input', 'ada@example.com');
+  await page.click('#checkout-form button');
+  await expect(page.locator('#order-id')).toContainText('Order order-');
+}
+
 export const test = base.extend<{ klaviyoRequests: string[]; dataPlane: DataPlane }>({
   /** A local data plane of this test's own (see dataPlane.mjs). */
   dataPlane: async ({}, use) => {

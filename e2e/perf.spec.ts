@@ -1,4 +1,4 @@
-import { expect, klaviyoReceived, test } from './fixtures.js';
+import { demoPurchase, expect, klaviyoReceived, test } from './fixtures.js';
 
 // One after another in one worker: measurements running side by side would skew each other.
 test.describe.configure({ mode: 'default' });
@@ -46,13 +46,7 @@ test('demo storefront: no long task from load through a purchase; page scripting
   });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
-  await page.goto('/');
-  await expect(page.locator('#status')).toHaveText('(ready)');
-  await page.click('[data-call=add]');
-  await page.click('[data-call=checkout]');
-  await page.fill('#checkout-form input', 'ada@example.com');
-  await page.click('#checkout-form button');
-  await expect(page.locator('#order-id')).toContainText('Order order-');
+  await demoPurchase(page);
   await page.waitForTimeout(300); // let the observer report
   const { metrics } = await cdp.send('Performance.getMetrics');
   const scriptMs = 1000 * (metrics.find((m) => m.name === 'ScriptDuration')?.value ?? NaN);

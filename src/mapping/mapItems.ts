@@ -1,5 +1,5 @@
 import { say } from '../logger/say.js';
-import { applyTable, asObject, asStringList, asText, readFields, setPresent, table } from './readFields.js';
+import { applyTable, asObject, asStringList, asText, mergeWithoutOverwrite, readFields, setPresent, table } from './readFields.js';
 import { toNumber } from './toNumber.js';
 import type { JsonObject, JsonValue } from './types.js';
 
@@ -37,8 +37,7 @@ function mapItem(source: JsonObject): JsonObject {
   const unit = toNumber(item.ItemPrice);
   const rowTotal = toNumber(total) ?? (unit === undefined ? undefined : Math.round(unit * (toNumber(item.Quantity) ?? 1) * ROUNDING) / ROUNDING);
   setPresent(item, 'RowTotal', rowTotal ?? total);
-  const rest = f.rest();
-  for (const key of Object.keys(rest)) if (!(key in item)) item[key] = rest[key];
+  mergeWithoutOverwrite(item, f.rest()); // a clash keeps the mapped value (line keys are not reported)
   return item;
 }
 

@@ -52,8 +52,9 @@ export function mapTrack(message: RudderMessage, options: TrackMappingOptions = 
     applyTable(out, f, VIEWED);
     setValue(out, f, ['revenue'], warnings);
     finish(out, f, warnings);
-    const item = applyTable({}, readFields(out), VIEWED_ITEM);
-    const metadata = applyTable({}, readFields(out), METADATA);
+    const event = readFields(out);
+    const item = applyTable({}, event, VIEWED_ITEM);
+    const metadata = applyTable({}, event, METADATA);
     if (Object.keys(metadata).length) item.Metadata = metadata;
     if ('Title' in item || 'ItemId' in item) commands.push(['trackViewedItem', item]);
     else warnings.push(say('noViewedItem'));
