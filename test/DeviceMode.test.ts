@@ -198,6 +198,36 @@ describe('DeviceMode when klaviyo.js is blocked', () => {
       '[klaviyo-device-mode] group not delivered (group): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.',
     ]);
   });
+
+  it('without cloudMode, calls queued while klaviyo.js loads are logged as not delivered when it fails', () => {
+    vi.useFakeTimers();
+    serveKlaviyo('hang');
+    const log = recordingSink();
+    const core = new DeviceMode({ publicApiKey: 'AbC123' }, { logSink: log.sink });
+    core.start();
+    core.handle(identify('u1', { email: 'a@b.co' }));
+    core.handle(track('A', { x: 1 }));
+    vi.advanceTimersByTime(10_000);
+    expect(warnings(log.lines)).toEqual([
+      '[klaviyo-device-mode] klaviyo.js did not load within 10000 ms.',
+      '[klaviyo-device-mode] identify not delivered (klaviyo.js failed): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.',
+      '[klaviyo-device-mode] track not delivered (klaviyo.js failed): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.',
+    ]);
+  });
+
+  it('a forwarder that does not deliver is handed only the type of a queued call: the call is not copied for it', () => {
+    vi.useFakeTimers();
+    serveKlaviyo('hang');
+    const handed: unknown[] = [];
+    const core = new DeviceMode(
+      { publicApiKey: 'AbC123' },
+      { logSink: recordingSink().sink, createForwarder: () => ({ forward: (m) => void handed.push(m), reset() {}, delivers: false }) },
+    );
+    core.start();
+    core.handle(track('A', { x: 1 }));
+    vi.advanceTimersByTime(10_000);
+    expect(handed).toEqual([{ type: 'track' }]);
+  });
 });
 
 describe('DeviceMode with unusable options', () => {

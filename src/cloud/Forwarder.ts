@@ -12,6 +12,11 @@ export interface Forwarder {
   forward(message: RudderMessage, reason: ForwardReason): void;
   /** Drop queued events and identity: they hold personal data (logout, consent withdrawn). */
   reset(): void;
+  /**
+   * False when a forwarded call is only logged as lost (from its `type`): callers then need not copy
+   * a call they may forward later. @default true
+   */
+  readonly delivers?: boolean;
 }
 
 /** The forwarder used when cloud mode is not configured: every call is logged as not delivered. */
@@ -21,5 +26,6 @@ export function createUnconfiguredForwarder(logger: Logger): Forwarder {
       logger.warn(say('noCloudMode', describe(message.type), reason));
     },
     reset() {},
+    delivers: false,
   };
 }

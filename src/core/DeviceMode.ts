@@ -254,11 +254,19 @@ export class DeviceMode {
       return;
     }
     if (!commands.length && type !== 'identify') return;
-    this.pending.push({ type, commands, snapshot: fallback ? (toJsonObject(message, 'message', []) as RudderMessage) : undefined });
+    this.pending.push({ type, commands, snapshot: fallback ? this.snapshot(message) : undefined });
     if (this.pending.length > PENDING_CALLS_MAX) {
       this.pending.shift();
       this.logger.warn(say('loadQueueFull', PENDING_CALLS_MAX));
     }
+  }
+
+  /**
+   * What to keep of a call that klaviyo.js may yet fail to take: a copy, so that later changes by the
+   * host cannot reach it; only its type when nothing will be delivered (it is then just logged as lost).
+   */
+  private snapshot(message: RudderMessage): RudderMessage {
+    return this.forwarder.delivers === false ? { type: message.type } : (toJsonObject(message, 'message', []) as RudderMessage);
   }
 
   private settled(status: LoadStatus): void {
@@ -318,5 +326,6 @@ function safeForwarder(inner: Forwarder, logger: Logger): Forwarder {
         logger.error(say('forwarderResetFailed'), error);
       }
     },
+    delivers: inner.delivers,
   };
 }
