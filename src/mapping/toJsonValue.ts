@@ -1,4 +1,5 @@
 import { say } from '../logger/say.js';
+import type { MessageKey } from '../logger/messages.js';
 import { asObject } from './readFields.js';
 import type { JsonObject, JsonValue } from './types.js';
 
@@ -17,6 +18,12 @@ function where(trail: Trail): string {
   let path = String(trail[0]);
   for (let i = 1; i < trail.length; i++) path += typeof trail[i] === 'number' ? `[${trail[i]}]` : `.${trail[i]}`;
   return path;
+}
+
+/** Report why the value at `trail` is dropped or altered; gives `undefined`, the dropped value. */
+function warn(warnings: string[], key: MessageKey, trail: Trail, ...args: unknown[]): undefined {
+  warnings.push(say(key, where(trail), ...args));
+  return undefined;
 }
 
 /**
@@ -45,35 +52,18 @@ function copy(value: unknown, trail: Trail, warnings: string[], stack: object[])
   const type = typeof value;
   if (type === 'string' || type === 'boolean' || value === null) return value as JsonValue;
   if (type === 'number') {
-    if (Number.isFinite(value)) return (value as number) || 0; // -0 is 0 in JSON
-    warnings.push(say('notFinite', where(trail), value));
-    return undefined;
+    return Number.isFinite(value) ? (value as number) || 0 : warn(warnings, 'notFinite', trail, value); // -0 is 0 in JSON
   }
   if (type === 'bigint') {
     const text = String(value);
-    warnings.push(say('bigint', where(trail), text.slice(0, 40)));
+    warn(warnings, 'bigint', trail, text.slice(0, 40));
     return text;
   }
-  if (type !== 'object') {
-    if (type !== 'undefined') warnings.push(say('badType', where(trail), type));
-    return undefined;
-  }
+  if (type !== 'object') return type === 'undefined' ? undefined : warn(warnings, 'badType', trail, type);
   const obj = value as Record<string, unknown>;
-  if (obj instanceof Date) {
-    if (Number.isNaN(obj.getTime())) {
-      warnings.push(say('badDate', where(trail)));
-      return undefined;
-    }
-    return obj.toISOString();
-  }
-  if (stack.includes(obj)) {
-    warnings.push(say('circular', where(trail)));
-    return undefined;
-  }
-  if (stack.length >= MAX_DEPTH) {
-    warnings.push(say('tooDeep', where(trail), MAX_DEPTH));
-    return undefined;
-  }
+  if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? warn(warnings, 'badDate', trail) : obj.toISOString();
+  if (stack.includes(obj)) return warn(warnings, 'circular', trail);
+  if (stack.length >= MAX_DEPTH) return warn(warnings, 'tooDeep', trail, MAX_DEPTH);
   stack.push(obj);
   try {
     if (Array.isArray(obj)) {
@@ -88,16 +78,11 @@ function copy(value: unknown, trail: Trail, warnings: string[], stack: object[])
     try {
       keys = Object.keys(obj);
     } catch {
-      warnings.push(say('unreadable', where(trail)));
-      return undefined;
+      return warn(warnings, 'unreadable', trail);
     }
     const out: JsonObject = {};
     for (const key of keys) {
-      if (UNSAFE_KEYS.includes(key)) {
-        warnings.push(say('unsafeKey', where(trail), key));
-        continue;
-      }
-      const item = child(obj, key, trail, warnings, stack);
+      const item = UNSAFE_KEYS.includes(key) ? warn(warnings, 'unsafeKey', trail, key) : child(obj, key, trail, warnings, stack);
       if (item !== undefined) out[key] = item;
     }
     return out;
@@ -108,20 +93,17 @@ function copy(value: unknown, trail: Trail, warnings: string[], stack: object[])
 
 /**
  * The copy of `obj[key]`: a throwing getter (or Proxy trap) gives `undefined` plus a warning.
- * `key` stays on `trail` only while its value is copied.
+ * `key` is on `trail` while its value is copied (after a throw, the whole copy is abandoned).
  */
 function child(obj: Record<string | number, unknown>, key: string | number, trail: Trail, warnings: string[], stack: object[]): JsonValue | undefined {
   let value: unknown;
   try {
     value = obj[key];
   } catch {
-    warnings.push(say('getterThrew', where(trail), key));
-    return undefined;
+    return warn(warnings, 'getterThrew', trail, key);
   }
   trail.push(key);
-  try {
-    return copy(value, trail, warnings, stack);
-  } finally {
-    trail.pop();
-  }
+  const item = copy(value, trail, warnings, stack);
+  trail.pop();
+  return item;
 }
