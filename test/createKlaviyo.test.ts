@@ -102,6 +102,44 @@ describe('createKlaviyo (script tag and npm hosts)', () => {
     expect(cloud.forwarded[1].message).toMatchObject({ type: 'screen', name: 'Home', properties: { tab: 1, name: 'Home' } });
   });
 
+  it('what cannot be sent is dropped with its reason logged; the host objects are never changed', () => {
+    serveKlaviyo('load');
+    const { api, log } = make({ sendPageAsTrack: true });
+    const traits = Object.freeze({ email: 'a@b.co', f: () => 1 });
+    const properties = Object.freeze({ plan: 'pro', n: NaN, nested: Object.freeze({ s: Symbol('s') }) });
+    api.identify('u1', traits);
+    api.track('Signed Up', properties);
+    api.page('Home', Object.freeze({ d: new Date(NaN) }));
+    expect(klaviyoReceived()).toEqual([
+      ['identify', { $email: 'a@b.co', $id: 'u1' }],
+      ['track', 'Signed Up', { plan: 'pro', nested: {} }],
+      ['track', 'Viewed Home page', {}],
+    ]);
+    expect(log.lines.filter(([level]) => level === 'warn')).toEqual([
+      ['warn', '[klaviyo-device-mode] identify: traits.f is a function; dropped.'],
+      ['warn', '[klaviyo-device-mode] track: properties.n is NaN, not a finite number; dropped.'],
+      ['warn', '[klaviyo-device-mode] track: properties.nested.s is a symbol; dropped.'],
+      ['warn', '[klaviyo-device-mode] page: properties.d is an invalid date; dropped.'],
+    ]);
+  });
+
+  it('a call queued while klaviyo.js loads keeps what it had when made, whatever the host changes after', () => {
+    vi.useFakeTimers();
+    const inserted = serveKlaviyo('hang');
+    const { api, cloud } = make();
+    const properties: Record<string, unknown> = { plan: 'pro', nested: { a: 1 } };
+    api.track('Signed Up', properties);
+    properties.plan = 'changed';
+    (properties.nested as Record<string, unknown>).a = 2;
+    api.track('Blocked', properties);
+    (properties.nested as Record<string, unknown>).a = 3;
+    inserted[0].dispatchEvent(new Event('error'));
+    expect(cloud.forwarded.map((f) => f.message.properties)).toEqual([
+      { plan: 'pro', nested: { a: 1 } },
+      { plan: 'changed', nested: { a: 2 } },
+    ]);
+  });
+
   it('ready(cb) runs once klaviyo.js settles, with the status', async () => {
     vi.useFakeTimers();
     const inserted = serveKlaviyo('hang');

@@ -86,7 +86,13 @@ export function createKlaviyo(options: KlaviyoOptions, deps: DeviceModeDeps = {}
       }
     };
   const isObject = (v: unknown): v is Props => v !== null && typeof v === 'object' && !Array.isArray(v);
-  const copy = (v: unknown, path: string) => toJsonObject(isObject(v) ? v : undefined, path, []);
+  /** A safe copy of what this host keeps or merges into; what it drops is logged with the reason. */
+  const copy = (type: string, v: unknown, path: string) => {
+    const warnings: string[] = [];
+    const out = toJsonObject(isObject(v) ? v : undefined, path, warnings);
+    for (const w of warnings) core.logger.warn(`${type}: ${w}`);
+    return out;
+  };
 
   const api: KlaviyoAnalytics = {
     core,
@@ -98,17 +104,18 @@ export function createKlaviyo(options: KlaviyoOptions, deps: DeviceModeDeps = {}
       else if (isObject(b)) [name, props] = [a, b];
       else if (typeof b === 'string') [category, name, props] = [a, b, c];
       else name = a;
-      const properties = { ...pageContext(win), ...copy(props, 'properties'), ...(name ? { name } : {}), ...(category ? { category } : {}) };
+      const properties = { ...pageContext(win), ...copy('page', props, 'properties'), ...(name ? { name } : {}), ...(category ? { category } : {}) };
       send('page', { name: name ?? null, category: category ?? null, properties });
     }),
     identify: guard((a?: string | number | Props, b?: Props) => {
       const [userId, traits] = isObject(a) ? [undefined, a] : [a, b];
-      identity.identify(userId === undefined || userId === null || userId === '' ? undefined : String(userId), copy(traits, 'traits'));
+      identity.identify(userId === undefined || userId === null || userId === '' ? undefined : String(userId), copy('identify', traits, 'traits'));
       send('identify', {});
     }),
-    track: guard((event: string, properties?: Props) => send('track', { event, properties: copy(properties, 'properties') })),
-    group: guard((groupId: string, traits?: Props) => send('group', { groupId, traits: copy(traits, 'traits') })),
-    screen: guard((name: string, properties?: Props) => send('screen', { name, properties: { ...copy(properties, 'properties'), name } })),
+    // The core copies what it keeps and says what it drops: track and group properties go to it as called.
+    track: guard((event: string, properties?: Props) => send('track', { event, properties: isObject(properties) ? properties : {} })),
+    group: guard((groupId: string, traits?: Props) => send('group', { groupId, traits: isObject(traits) ? traits : {} })),
+    screen: guard((name: string, properties?: Props) => send('screen', { name, properties: { ...copy('screen', properties, 'properties'), name } })),
     alias: guard((to: string, from?: string) => send('alias', { userId: to, previousId: from ?? (identity.userId || identity.anonymousId) })),
     reset: guard((resetAnonymousId?: boolean) => {
       identity.reset(resetAnonymousId === true);
