@@ -49,6 +49,7 @@ export function itemNames(items: JsonObject[] | undefined): string[] | undefined
 
 /** The de-duplicated union of the lines' categories, for `Categories`. */
 export function itemCategories(items: JsonObject[] | undefined): string[] | undefined {
-  const all = (items ?? []).flatMap((i) => asStringList(i.ProductCategories) ?? []);
-  return all.length ? [...new Set(all)] : undefined;
+  const all = new Set<string>();
+  for (const item of items ?? []) for (const category of asStringList(item.ProductCategories) ?? []) all.add(category);
+  return all.size ? [...all] : undefined;
 }

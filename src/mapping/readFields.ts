@@ -49,11 +49,14 @@ export function field(message: unknown, key: string): unknown {
 export interface Fields {
   /** The value of `key` if it has not been used yet (without using it). */
   peek(key: string): JsonValue | undefined;
-  /** The first present value among `keys` (in priority order); every one of `keys` counts as used. */
+  /**
+   * The first present value among `keys` (in priority order); every one of `keys` counts as used
+   * (an absent key is not recorded: it has nothing to pass through).
+   */
   take(...keys: string[]): JsonValue | undefined;
   /** Like {@link Fields.take}, but only the key that supplied the value counts as used. */
   first(...keys: string[]): JsonValue | undefined;
-  /** The fields not used so far, as a new object. */
+  /** The fields not used so far, as a new object (undefined values left out, as JSON would). */
   rest(): JsonObject;
 }
 
@@ -67,6 +70,7 @@ export function readFields(source: JsonObject): Fields {
       let found: JsonValue | undefined;
       for (const key of keys) {
         const value = peek(key);
+        if (value === undefined) continue; // absent: nothing to mark as used
         if (found === undefined && isPresent(value)) found = value;
         used.add(key);
       }
@@ -84,7 +88,7 @@ export function readFields(source: JsonObject): Fields {
     },
     rest() {
       const rest: JsonObject = {};
-      for (const key of Object.keys(source)) if (!used.has(key)) rest[key] = source[key];
+      for (const key of Object.keys(source)) if (!used.has(key) && source[key] !== undefined) rest[key] = source[key];
       return rest;
     },
   };
