@@ -13,7 +13,7 @@ const KIB = 1024;
  */
 const ARTIFACTS = [
   // Device mode + cloud forwarder, for RudderStack's device-mode slot.
-  { file: 'dist/Klaviyo.min.js', budget: 9.5 * KIB, target: 4 * KIB },
+  { file: 'dist/Klaviyo.min.js', budget: Math.round(9.6 * KIB), target: 4 * KIB },
   // The script-tag bundle: the same plus the rudderanalytics-style API and its identity store.
   { file: 'dist/klaviyo-device-mode.iife.js', budget: 10.5 * KIB, target: 5 * KIB },
   // The inline snippet.

@@ -32,8 +32,6 @@ export function pageNonce(doc: Document): string | undefined {
  */
 export class KlaviyoLoader {
   status: LoadStatus = 'idle';
-  /** Why the status is `failed`. */
-  reason = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The failure was the timeout: a late `load` still moves the status to `ready`. */
   private timedOut = false;
@@ -107,7 +105,6 @@ export class KlaviyoLoader {
     if (this.status !== 'loading' && !late) return;
     clearTimeout(this.timer);
     this.status = status;
-    this.reason = reason;
     this.timedOut = timedOut;
     if (status === 'failed') this.logger.warn(reason);
     else this.logger.info(say(late ? 'lateLoad' : 'loaded'));
