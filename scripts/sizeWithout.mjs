@@ -25,17 +25,27 @@ const VARIANTS = [
 ];
 
 async function size(stubs) {
+  const unused = new Set(Object.keys(stubs));
   const build = await rollup({
     input: 'src/hosts/rudderstack/bundle.ts',
     plugins: [
       // Stand-ins are plain JavaScript, so they are served before the TypeScript plugin sees them.
-      { name: 'stand-ins', load: (id) => Object.entries(stubs).find(([path]) => id.endsWith(path))?.[1] ?? null },
+      {
+        name: 'stand-ins',
+        load(id) {
+          const path = Object.keys(stubs).find((p) => id.endsWith(p));
+          unused.delete(path);
+          return path ? stubs[path] : null;
+        },
+      },
       typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, types: [], noUnusedLocals: false }, noEmitOnError: false }),
     ],
     onwarn() {},
   });
   const { output } = await build.generate({ format: 'iife', name: 'Klaviyo_RS', extend: true, plugins: [terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } })] });
   await build.close();
+  // A module renamed or no longer in the bundle would silently price nothing.
+  if (unused.size) throw new Error(`sizeWithout: no module ${[...unused].join(', ')} in the bundle; update the stand-ins.`);
   return brotliCompressSync(output[0].code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 }
 
