@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 // @ts-expect-error plain ESM module without types
 import { startDataPlane } from './dataPlane.mjs';
 
@@ -37,10 +37,14 @@ export async function klaviyoReceived(page: Page): Promise<unknown[]> {
   return page.evaluate(() => (window as any).__klaviyoStandIn?.commands ?? []);
 }
 
-/**
- * Every test gets https://static.klaviyo.com/** answered by the local klaviyo.js stand-in, and a
- * record of the klaviyo.js requests made. Tests that simulate an ad blocker re-route it.
- */
+/** Answer https://static.klaviyo.com/** in `context` with the local klaviyo.js stand-in; `seen` gets each URL. */
+export async function serveStandIn(context: BrowserContext, seen: (url: string) => void = () => {}): Promise<void> {
+  await context.route('https://static.klaviyo.com/**', (route) => {
+    seen(route.request().url());
+    return route.fulfill({ status: 200, contentType: 'text/javascript', body: STAND_IN });
+  });
+}
+
 /** The demo storefront's purchase journey: open it, add to cart, check out with an email, see the order. */
 export async function demoPurchase(page: Page): Promise<void> {
   await page.goto('/');
@@ -52,6 +56,10 @@ export async function demoPurchase(page: Page): Promise<void> {
   await expect(page.locator('#order-id')).toContainText('Order order-');
 }
 
+/**
+ * Every test gets https://static.klaviyo.com/** answered by the local klaviyo.js stand-in, and a
+ * record of the klaviyo.js requests made. Tests that simulate an ad blocker re-route it.
+ */
 export const test = base.extend<{ klaviyoRequests: string[]; dataPlane: DataPlane }>({
   /** A local data plane of this test's own (see dataPlane.mjs). */
   dataPlane: async ({}, use) => {
@@ -62,10 +70,7 @@ export const test = base.extend<{ klaviyoRequests: string[]; dataPlane: DataPlan
   klaviyoRequests: [
     async ({ context }, use) => {
       const requests: string[] = [];
-      await context.route('https://static.klaviyo.com/**', (route) => {
-        requests.push(route.request().url());
-        return route.fulfill({ status: 200, contentType: 'text/javascript', body: STAND_IN });
-      });
+      await serveStandIn(context, (url) => requests.push(url));
       await use(requests);
     },
     { auto: true },

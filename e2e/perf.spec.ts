@@ -1,39 +1,73 @@
-import { demoPurchase, expect, klaviyoReceived, test } from './fixtures.js';
+import type { Browser, Page } from '@playwright/test';
+import { demoPurchase, expect, klaviyoReceived, serveStandIn, test } from './fixtures.js';
 
 // One after another in one worker: measurements running side by side would skew each other.
 test.describe.configure({ mode: 'default' });
 
+/** Cold runs per figure: one sample on this noisy 2-core machine says little, the median of five more. */
+const RUNS = 5;
+
+/**
+ * `measure` on a blank page in RUNS fresh browser contexts, one after another, so that every run
+ * starts cold (nothing compiled or cached from the one before); `check` asserts on each run's page.
+ */
+async function coldRuns<T>(browser: Browser, baseURL: string | undefined, measure: (page: Page) => Promise<T>, check: (page: Page) => Promise<void>): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.newContext({ baseURL });
+    await serveStandIn(context);
+    const page = await context.newPage();
+    await page.goto('/e2e/pages/blank.html');
+    results.push(await measure(page));
+    await check(page);
+    await context.close();
+  }
+  return results;
+}
+
+/** `median (min–max) ms` of `values`. */
+function spread(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${sorted[sorted.length >> 1].toFixed(1)} (${sorted[0].toFixed(1)}–${sorted[sorted.length - 1].toFixed(1)}) ms`;
+}
+
 // Main-thread cost of the script-tag bundle in Chromium: evaluate it, start it, make 100 calls.
 // Reported, not asserted (timings vary by machine); a long task (> 50 ms) during that window fails.
 // Start-up and the calls run in separate tasks, as they would on a storefront.
-test('init + first 100 calls: no long task; scripting time reported', async ({ page }, testInfo) => {
-  await page.goto('/e2e/pages/blank.html');
-  const result = await page.evaluate(async () => {
-    const longTasks: number[] = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
-    const code = await (await fetch('/dist/klaviyo-device-mode.iife.js')).text();
-    (window as any).klaviyoDeviceModeOptions = { publicApiKey: 'AbC123' };
-    const t0 = performance.now();
-    (0, eval)(code); // evaluation + auto-start (config, stub, klaviyo.js injection)
-    const t1 = performance.now();
-    await new Promise((r) => setTimeout(r, 0)); // the calls run in a task of their own, as on a real page
-    const t1b = performance.now();
-    const kdm = (window as any).klaviyoDeviceMode;
-    kdm.identify('u1', { email: 'ada@example.com' });
-    for (let i = 0; i < 33; i++) {
-      kdm.track('Product Viewed', { product_id: `p${i}`, name: `Product ${i}`, price: 9.99 });
-      kdm.track('Product Added', { product_id: `p${i}`, name: `Product ${i}`, price: 9.99, quantity: 1, value: 9.99, products: [{ product_id: `p${i}`, price: 9.99, quantity: 1 }] });
-      kdm.page('Shop', `Page ${i}`);
-    }
-    const t2 = performance.now();
-    await new Promise((r) => setTimeout(r, 300)); // let the observer report
-    return { initMs: t1 - t0, callsMs: t2 - t1b, longTasks };
-  });
-  const figure = `init ${result.initMs.toFixed(2)} ms + 100 calls ${result.callsMs.toFixed(2)} ms = ${(result.initMs + result.callsMs).toFixed(2)} ms of scripting (target < 5 ms)`;
+test('init + first 100 calls: no long task; scripting time reported', async ({ browser, baseURL }, testInfo) => {
+  const runs = await coldRuns(
+    browser,
+    baseURL,
+    (page) =>
+      page.evaluate(async () => {
+        const longTasks: number[] = [];
+        new PerformanceObserver((list) => list.getEntries().forEach((e) => longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
+        const code = await (await fetch('/dist/klaviyo-device-mode.iife.js')).text();
+        (window as any).klaviyoDeviceModeOptions = { publicApiKey: 'AbC123' };
+        const t0 = performance.now();
+        (0, eval)(code); // evaluation + auto-start (config, stub, klaviyo.js injection)
+        const t1 = performance.now();
+        await new Promise((r) => setTimeout(r, 0)); // the calls run in a task of their own, as on a real page
+        const t1b = performance.now();
+        const kdm = (window as any).klaviyoDeviceMode;
+        kdm.identify('u1', { email: 'ada@example.com' });
+        for (let i = 0; i < 33; i++) {
+          kdm.track('Product Viewed', { product_id: `p${i}`, name: `Product ${i}`, price: 9.99 });
+          kdm.track('Product Added', { product_id: `p${i}`, name: `Product ${i}`, price: 9.99, quantity: 1, value: 9.99, products: [{ product_id: `p${i}`, price: 9.99, quantity: 1 }] });
+          kdm.page('Shop', `Page ${i}`);
+        }
+        const t2 = performance.now();
+        await new Promise((r) => setTimeout(r, 300)); // let the observer report
+        return { initMs: t1 - t0, callsMs: t2 - t1b, longTasks };
+      }),
+    async (page) => expect.poll(async () => (await klaviyoReceived(page)).length).toBe(1 + 33 * 3),
+  );
+  const figure =
+    `script tag, ${RUNS} cold runs, median (min–max): init ${spread(runs.map((r) => r.initMs))} + 100 calls ${spread(runs.map((r) => r.callsMs))}` +
+    ` = ${spread(runs.map((r) => r.initMs + r.callsMs))} of scripting (target < 5 ms)`;
   console.log(`perf: ${figure}`);
   testInfo.annotations.push({ type: 'perf', description: figure });
-  expect(result.longTasks).toEqual([]);
-  await expect.poll(async () => (await klaviyoReceived(page)).length).toBe(1 + 33 * 3);
+  expect(runs.flatMap((r) => r.longTasks)).toEqual([]);
 });
 
 // The demo storefront as a shopper meets it: no long task from the first byte through a purchase.
@@ -57,31 +91,37 @@ test('demo storefront: no long task from load through a purchase; page scripting
 });
 
 // The RudderStack slot: what the SDK does with Klaviyo.min.js (evaluate, construct, init), then 100 calls.
-test('RudderStack slot: evaluate + construct + init + 100 calls; no long task; figure reported', async ({ page }, testInfo) => {
-  await page.goto('/e2e/pages/blank.html');
-  const result = await page.evaluate(async () => {
-    const longTasks: number[] = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => longTasks.push(e.duration))).observe({ type: 'longtask' });
-    const code = await (await fetch('/dist/Klaviyo.min.js')).text();
-    const t0 = performance.now();
-    (0, eval)(code);
-    const t1 = performance.now();
-    const integration = new (window as any).Klaviyo_RS.Klaviyo({ publicApiKey: 'AbC123' }, { logLevel: 'ERROR' });
-    integration.init();
-    const t2 = performance.now();
-    await new Promise((r) => setTimeout(r, 0));
-    const t2b = performance.now();
-    integration.identify({ message: { type: 'identify', userId: 'u1', context: { traits: { email: 'ada@example.com' } } } });
-    for (let i = 0; i < 99; i++) {
-      integration.track({ message: { type: 'track', event: 'Product Viewed', properties: { product_id: `p${i}`, name: `Product ${i}`, price: 9.99 } } });
-    }
-    const t3 = performance.now();
-    await new Promise((r) => setTimeout(r, 300));
-    return { evalMs: t1 - t0, initMs: t2 - t1, callsMs: t3 - t2b, longTasks };
-  });
-  const figure = `RudderStack slot: evaluate ${result.evalMs.toFixed(1)} ms + construct and init ${result.initMs.toFixed(1)} ms + 100 calls ${result.callsMs.toFixed(1)} ms`;
+test('RudderStack slot: evaluate + construct + init + 100 calls; no long task; figure reported', async ({ browser, baseURL }, testInfo) => {
+  const runs = await coldRuns(
+    browser,
+    baseURL,
+    (page) =>
+      page.evaluate(async () => {
+        const longTasks: number[] = [];
+        new PerformanceObserver((list) => list.getEntries().forEach((e) => longTasks.push(e.duration))).observe({ type: 'longtask' });
+        const code = await (await fetch('/dist/Klaviyo.min.js')).text();
+        const t0 = performance.now();
+        (0, eval)(code);
+        const t1 = performance.now();
+        const integration = new (window as any).Klaviyo_RS.Klaviyo({ publicApiKey: 'AbC123' }, { logLevel: 'ERROR' });
+        integration.init();
+        const t2 = performance.now();
+        await new Promise((r) => setTimeout(r, 0));
+        const t2b = performance.now();
+        integration.identify({ message: { type: 'identify', userId: 'u1', context: { traits: { email: 'ada@example.com' } } } });
+        for (let i = 0; i < 99; i++) {
+          integration.track({ message: { type: 'track', event: 'Product Viewed', properties: { product_id: `p${i}`, name: `Product ${i}`, price: 9.99 } } });
+        }
+        const t3 = performance.now();
+        await new Promise((r) => setTimeout(r, 300));
+        return { evalMs: t1 - t0, initMs: t2 - t1, callsMs: t3 - t2b, longTasks };
+      }),
+    async (page) => expect.poll(async () => (await klaviyoReceived(page)).length).toBe(1 + 99 * 2),
+  );
+  const figure =
+    `RudderStack slot, ${RUNS} cold runs, median (min–max): evaluate ${spread(runs.map((r) => r.evalMs))} + construct and init ${spread(runs.map((r) => r.initMs))}` +
+    ` + 100 calls ${spread(runs.map((r) => r.callsMs))} = ${spread(runs.map((r) => r.evalMs + r.initMs + r.callsMs))}`;
   console.log(`perf: ${figure}`);
   testInfo.annotations.push({ type: 'perf', description: figure });
-  expect(result.longTasks).toEqual([]);
-  await expect.poll(async () => (await klaviyoReceived(page)).length).toBe(1 + 99 * 2);
+  expect(runs.flatMap((r) => r.longTasks)).toEqual([]);
 });
