@@ -275,6 +275,17 @@ describe('DeviceMode with requireConsent', () => {
     expect(cloud.forwarded.map((f) => f.reason)).toEqual(['group']);
   });
 
+  it('a value dropped from a call held for consent is logged once, with its path, when the call is made', () => {
+    serveKlaviyo('load');
+    const { core, log } = deviceMode({ requireConsent: true });
+    core.start();
+    core.handle(track('A', { n: NaN, ok: 1 }));
+    expect(warnings(log.lines)).toEqual(['[klaviyo-device-mode] track: message.properties.n is NaN, not a finite number; dropped.']);
+    core.grantConsent();
+    expect(klaviyoReceived()).toEqual([['track', 'A', { ok: 1 }]]);
+    expect(warnings(log.lines)).toHaveLength(1);
+  });
+
   it('denial discards held calls and stops everything after', () => {
     serveKlaviyo('load');
     const { core, cloud } = deviceMode({ requireConsent: true });

@@ -226,7 +226,9 @@ export class DeviceMode {
   }
 
   private hold(message: RudderMessage): void {
-    this.held.push(toJsonObject(message, 'message', []) as RudderMessage);
+    const warnings: string[] = [];
+    this.held.push(toJsonObject(message, 'message', warnings) as RudderMessage);
+    for (const w of warnings) this.logger.warn(`${describe(message.type)}: ${w}`);
     if (this.held.length > CONSENT_PENDING_CALLS_MAX) {
       this.held.shift();
       this.logger.warn(say('consentQueueFull', CONSENT_PENDING_CALLS_MAX));
