@@ -20,6 +20,10 @@ const ARTIFACTS = [
   { file: 'dist/snippet.min.js', budget: 700, target: 700 },
   // What an app pays for `import { mapMessage } from 'klaviyo-device-mode/mapping'`, bundled and minified.
   { file: 'mapping-only import', entry: `export { mapMessage } from './dist/esm/mapping/index.js';`, budget: 3.5 * KIB, target: 1.5 * KIB },
+  // What a single-page app pays for the npm host, `import { createKlaviyo } from 'klaviyo-device-mode'`.
+  { file: 'npm import (createKlaviyo)', entry: `export { createKlaviyo } from './dist/esm/index.js';`, budget: Math.round(10.1 * KIB) },
+  // What an analytics-next app pays for `import { createSegmentPlugin } from 'klaviyo-device-mode/segment'`.
+  { file: 'npm import (Segment plugin)', entry: `export { createSegmentPlugin } from './dist/esm/hosts/segment/createSegmentPlugin.js';`, budget: Math.round(9.65 * KIB) },
   // The message texts, loaded only by those who want full log lines (debugging).
   { file: 'dist/klaviyo-device-mode.messages.js', budget: 2 * KIB },
 ];
