@@ -32,7 +32,7 @@ type Consent = 'pending' | 'granted' | 'denied';
 interface Pending {
   type: string;
   commands: KlaviyoCommand[];
-  /** A copy taken at call time, to forward if klaviyo.js fails; absent when not forwardable. */
+  /** What to forward if klaviyo.js fails (see {@link DeviceMode.snapshot}); absent when not forwardable. */
   snapshot?: RudderMessage;
 }
 
