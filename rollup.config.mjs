@@ -27,9 +27,15 @@ export default [
   // RudderStack JS SDK device-mode slot: defines window.Klaviyo_RS.Klaviyo.
   iife('src/hosts/rudderstack/bundle.ts', 'dist/Klaviyo.min.js', 'Klaviyo_RS'),
   // Script tag: starts itself from its data-* attributes, exposes window.klaviyoDeviceMode.
-  { ...iife('src/hosts/script/autostart.ts', 'dist/klaviyo-device-mode.iife.js'), output: { file: 'dist/klaviyo-device-mode.iife.js', format: 'iife', sourcemap: true } },
+  {
+    ...iife('src/hosts/script/autostart.ts', 'dist/klaviyo-device-mode.iife.js'),
+    output: { file: 'dist/klaviyo-device-mode.iife.js', format: 'iife', sourcemap: true },
+  },
   // The message texts: loaded before our script, every log line carries its full text (see src/logger/messages.ts).
-  { ...iife('src/logger/messagesBundle.ts', 'dist/klaviyo-device-mode.messages.js'), output: { file: 'dist/klaviyo-device-mode.messages.js', format: 'iife' } },
+  {
+    ...iife('src/logger/messagesBundle.ts', 'dist/klaviyo-device-mode.messages.js'),
+    output: { file: 'dist/klaviyo-device-mode.messages.js', format: 'iife' },
+  },
   // The inline snippet, minified (the README carries the same code).
   {
     input: 'src/hosts/script/snippet.js',

@@ -12,13 +12,22 @@ const dataPlane = process.env.DATA_PLANE_URL
   ? { url: process.env.DATA_PLANE_URL, writeKey: process.env.WRITE_KEY ?? '' }
   : await startDataPlane({ port: Number(process.env.DATA_PLANE_PORT ?? PORT + 1), writeKey: 'demo-write-key' });
 const publicApiKey = realKey ?? 'DeMo01';
-const demo = { standIn: !realKey, localDataPlane: !process.env.DATA_PLANE_URL, dataPlaneUrl: dataPlane.url, listId: 'DemoList' };
+const demo = {
+  standIn: !realKey,
+  localDataPlane: !process.env.DATA_PLANE_URL,
+  dataPlaneUrl: dataPlane.url,
+  listId: 'DemoList',
+};
 const attr = (s) => String(s).replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The storefront page with this run's options; `?block` simulates an ad blocker. */
 async function renderPage(search) {
   const blocked = new URLSearchParams(search).has('block');
-  const klaviyoSrc = blocked ? '/blocked-by-the-demo/klaviyo.js' : demo.standIn ? `/e2e/fixtures/klaviyo-standin.js?company_id=${publicApiKey}` : undefined;
+  const klaviyoSrc = blocked
+    ? '/blocked-by-the-demo/klaviyo.js'
+    : demo.standIn
+      ? `/e2e/fixtures/klaviyo-standin.js?company_id=${publicApiKey}`
+      : undefined;
   const options = [
     `window.demo = ${JSON.stringify(demo)};`,
     klaviyoSrc
@@ -39,9 +48,13 @@ async function renderPage(search) {
 const server = await startStaticServer(PORT, '127.0.0.1', async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   if (url.pathname !== '/' && url.pathname !== '/index.html') return false;
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(await renderPage(url.search));
+  res
+    .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+    .end(await renderPage(url.search));
   return true;
 });
 const { port } = server.address();
-console.log(`Demo storefront: http://127.0.0.1:${port}/  (klaviyo.js: ${realKey ? 'real, key ' + realKey : 'local stand-in'}; data plane: ${dataPlane.url})`);
+console.log(
+  `Demo storefront: http://127.0.0.1:${port}/  (klaviyo.js: ${realKey ? 'real, key ' + realKey : 'local stand-in'}; data plane: ${dataPlane.url})`,
+);
 console.log(`Simulate an ad blocker: http://127.0.0.1:${port}/?block`);

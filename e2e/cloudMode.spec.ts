@@ -1,9 +1,14 @@
 import { blockKlaviyo, expect, klaviyoReceived, test } from './fixtures.js';
 
-const cloudPage = (dp: { url: string; writeKey: string }, run: string) => `/e2e/pages/cloud.html?dp=${encodeURIComponent(dp.url)}&wk=${dp.writeKey}&run=${run}`;
-const counts = (ids: string[]) => ids.reduce<Record<string, number>>((acc, id) => ({ ...acc, [id]: (acc[id] ?? 0) + 1 }), {});
+const cloudPage = (dp: { url: string; writeKey: string }, run: string) =>
+  `/e2e/pages/cloud.html?dp=${encodeURIComponent(dp.url)}&wk=${dp.writeKey}&run=${run}`;
+const counts = (ids: string[]) =>
+  ids.reduce<Record<string, number>>((acc, id) => ({ ...acc, [id]: (acc[id] ?? 0) + 1 }), {});
 
-test('ad blocker: identify and track reach the data plane instead, unmapped, with Klaviyo only', async ({ page, dataPlane }) => {
+test('ad blocker: identify and track reach the data plane instead, unmapped, with Klaviyo only', async ({
+  page,
+  dataPlane,
+}) => {
   await blockKlaviyo(page);
   await page.goto(cloudPage(dataPlane, 'ab'));
   await page.evaluate(() => {
@@ -11,10 +16,12 @@ test('ad blocker: identify and track reach the data plane instead, unmapped, wit
     (window as any).send('track', { event: 'Product Added', properties: { product_id: 'p1', value: 9.99 } });
     (window as any).send('page', { name: 'Home', properties: {} });
   });
-  await expect.poll(() => dataPlane.received.map((m) => [m.type, m.event ?? null])).toEqual([
-    ['identify', null],
-    ['track', 'Product Added'],
-  ]);
+  await expect
+    .poll(() => dataPlane.received.map((m) => [m.type, m.event ?? null]))
+    .toEqual([
+      ['identify', null],
+      ['track', 'Product Added'],
+    ]);
   expect(dataPlane.received[1]).toMatchObject({
     messageId: 'ab-2',
     anonymousId: 'anon-e2e',
@@ -37,7 +44,9 @@ test('data plane down, a reload, then up: every forwarded event arrives exactly 
   // Reload right after the first 500, well before the retry (≥ 0.8 s later): a retry still under way
   // at the reload would leave its events to the browser (at most once, see the README), a race this
   // test is not about. Playwright's default polling (up to 1 s apart) fell into that window.
-  await expect.poll(() => dataPlane.requests.filter((r) => r.status === 500).length, { intervals: [20] }).toBeGreaterThan(0);
+  await expect
+    .poll(() => dataPlane.requests.filter((r) => r.status === 500).length, { intervals: [20] })
+    .toBeGreaterThan(0);
   dataPlane.fail('ok');
   await page.reload(); // the new page takes over the stored queue
   await expect.poll(() => dataPlane.received.length, { timeout: 10_000 }).toBe(3);
@@ -54,8 +63,10 @@ test('page leave: sendBeacon carries the queue to /beacon/v1/batch', async ({ pa
     (window as any).send('screen', { name: 'Checkout' });
   });
   await page.goto('/e2e/pages/blank.html'); // before the 1 s batching delay: only the beacon can carry them
-  await expect.poll(() => dataPlane.received.map((m) => [m.type, m.messageId, m.via])).toEqual([
-    ['track', 'bc-1', 'beacon'],
-    ['screen', 'bc-2', 'beacon'],
-  ]);
+  await expect
+    .poll(() => dataPlane.received.map((m) => [m.type, m.messageId, m.via]))
+    .toEqual([
+      ['track', 'bc-1', 'beacon'],
+      ['screen', 'bc-2', 'beacon'],
+    ]);
 });

@@ -35,10 +35,19 @@ export async function startDataPlane({ port = 0, writeKey = 'e2e-write-key', log
     };
     if (req.method === 'OPTIONS') return void res.writeHead(204, cors(req)).end();
     if (req.method === 'GET' && url.pathname === '/__received') {
-      return void res.writeHead(200, { 'content-type': 'application/json', ...cors(req) }).end(JSON.stringify(received));
+      return void res
+        .writeHead(200, { 'content-type': 'application/json', ...cors(req) })
+        .end(JSON.stringify(received));
     }
     const single = /^\/v1\/(identify|track|page|screen|group|alias)$/.exec(url.pathname)?.[1];
-    const via = url.pathname === '/v1/batch' ? 'batch' : url.pathname === '/beacon/v1/batch' ? 'beacon' : single ? 'single' : undefined;
+    const via =
+      url.pathname === '/v1/batch'
+        ? 'batch'
+        : url.pathname === '/beacon/v1/batch'
+          ? 'beacon'
+          : single
+            ? 'single'
+            : undefined;
     if (req.method !== 'POST' || !via) return answer(404, 'not found');
 
     const chunks = [];
@@ -60,10 +69,17 @@ export async function startDataPlane({ port = 0, writeKey = 'e2e-write-key', log
           req.socket.destroy();
           return;
         }
-        return answer(Number(fault.mode), fault.mode === '429' ? 'max requests limit reached' : 'internal server error');
+        return answer(
+          Number(fault.mode),
+          fault.mode === '429' ? 'max requests limit reached' : 'internal server error',
+        );
       }
       const key = via === 'beacon' ? url.searchParams.get('writeKey') : basicUser(req.headers.authorization);
-      if (!key) return answer(401, via === 'beacon' ? 'failed to read writekey from query params' : 'failed to read writekey from header');
+      if (!key)
+        return answer(
+          401,
+          via === 'beacon' ? 'failed to read writekey from query params' : 'failed to read writekey from header',
+        );
       if (key !== writeKey) return answer(401, 'invalid write key');
       if (size > MAX_REQUEST_BYTES) return answer(413, 'request size exceeds max limit');
       let body;
@@ -75,7 +91,10 @@ export async function startDataPlane({ port = 0, writeKey = 'e2e-write-key', log
       // /v1/<type> takes one message and sets its type from the path, as the gateway does.
       const batch = single ? [{ ...body, type: single }] : Array.isArray(body?.batch) ? body.batch : undefined;
       if (!batch || batch.length === 0) return answer(400, 'empty batch payload');
-      const identified = (m) => [m?.userId, m?.anonymousId].some((v) => typeof v === 'string' ? v.trim() !== '' : v !== undefined && v !== null && v !== '');
+      const identified = (m) =>
+        [m?.userId, m?.anonymousId].some((v) =>
+          typeof v === 'string' ? v.trim() !== '' : v !== undefined && v !== null && v !== '',
+        );
       if (!batch.every(identified)) return answer(400, 'request neither has anonymousId nor userId');
       for (const message of batch) received.push({ ...message, via });
       answer(200, 'ok');

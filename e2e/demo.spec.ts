@@ -1,11 +1,19 @@
 import { demoPurchase, expect, test } from './fixtures.js';
 
-const lines = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 test('demo storefront: a click-through shows, live, what Klaviyo received', async ({ page }) => {
   await demoPurchase(page);
   await expect
-    .poll(async () => lines(await page.locator('#klaviyo').innerText()).map((c) => c.slice(0, 2).map((x: unknown) => (typeof x === 'string' ? x : Object.keys(x as object)[0]))))
+    .poll(async () =>
+      lines(await page.locator('#klaviyo').innerText()).map((c) =>
+        c.slice(0, 2).map((x: unknown) => (typeof x === 'string' ? x : Object.keys(x as object)[0])),
+      ),
+    )
     .toEqual([
       ['track', 'Viewed Product'],
       ['trackViewedItem', 'Title'],
@@ -24,12 +32,16 @@ test('demo storefront: the sign-up form subscribes through the local data plane'
   await expect(page.locator('#forwarded')).toContainText('["identify",null,"batch"]');
 });
 
-test('demo storefront with klaviyo.js blocked: identify and track go to the data plane, and the console says why in full', async ({ page }) => {
+test('demo storefront with klaviyo.js blocked: identify and track go to the data plane, and the console says why in full', async ({
+  page,
+}) => {
   const warnings: string[] = [];
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
   await page.goto('/?block');
   await expect(page.locator('#status')).toHaveText('(failed)');
-  expect(warnings).toContain('[klaviyo-device-mode] klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network).');
+  expect(warnings).toContain(
+    '[klaviyo-device-mode] klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network).',
+  );
   await page.click('[data-call=add]');
   await expect(page.locator('#forwarded')).toContainText('["track","Product Added","batch"]');
 });

@@ -12,17 +12,57 @@ function readmeSnippet(): string {
   return block[1];
 }
 
-const product = { product_id: 'p1', sku: 'POOH', name: 'Pooh', price: 9.99, category: 'Books', url: 'https://shop.example.com/p1', image_url: 'https://shop.example.com/p1.png' };
+const product = {
+  product_id: 'p1',
+  sku: 'POOH',
+  name: 'Pooh',
+  price: 9.99,
+  category: 'Books',
+  url: 'https://shop.example.com/p1',
+  image_url: 'https://shop.example.com/p1.png',
+};
 const line = { product_id: 'p1', sku: 'POOH', name: 'Pooh', price: 9.99, quantity: 1 };
 const item = { ProductID: 'p1', SKU: 'POOH', ProductName: 'Pooh', Quantity: 1, ItemPrice: 9.99, RowTotal: 9.99 };
 const JOURNEY = [
   ['identify', { $email: 'ada@example.com', $first_name: 'Ada', $id: 'u1' }],
-  ['track', 'Viewed Product', { ProductName: 'Pooh', ProductID: 'p1', SKU: 'POOH', ImageURL: 'https://shop.example.com/p1.png', URL: 'https://shop.example.com/p1', Price: 9.99, Categories: ['Books'] }],
-  ['trackViewedItem', { Title: 'Pooh', ItemId: 'p1', Categories: ['Books'], ImageUrl: 'https://shop.example.com/p1.png', Url: 'https://shop.example.com/p1', Metadata: { Price: 9.99 } }],
+  [
+    'track',
+    'Viewed Product',
+    {
+      ProductName: 'Pooh',
+      ProductID: 'p1',
+      SKU: 'POOH',
+      ImageURL: 'https://shop.example.com/p1.png',
+      URL: 'https://shop.example.com/p1',
+      Price: 9.99,
+      Categories: ['Books'],
+    },
+  ],
+  [
+    'trackViewedItem',
+    {
+      Title: 'Pooh',
+      ItemId: 'p1',
+      Categories: ['Books'],
+      ImageUrl: 'https://shop.example.com/p1.png',
+      Url: 'https://shop.example.com/p1',
+      Metadata: { Price: 9.99 },
+    },
+  ],
   [
     'track',
     'Added to Cart',
-    { $value: 9.99, AddedItemProductName: 'Pooh', AddedItemProductID: 'p1', AddedItemSKU: 'POOH', AddedItemImageURL: 'https://shop.example.com/p1.png', AddedItemURL: 'https://shop.example.com/p1', AddedItemPrice: 9.99, AddedItemQuantity: 1, AddedItemCategories: ['Books'] },
+    {
+      $value: 9.99,
+      AddedItemProductName: 'Pooh',
+      AddedItemProductID: 'p1',
+      AddedItemSKU: 'POOH',
+      AddedItemImageURL: 'https://shop.example.com/p1.png',
+      AddedItemURL: 'https://shop.example.com/p1',
+      AddedItemPrice: 9.99,
+      AddedItemQuantity: 1,
+      AddedItemCategories: ['Books'],
+    },
   ],
   ['track', 'Started Checkout', { $event_id: 'c1', $value: 9.99, ItemNames: ['Pooh'], Items: [item] }],
   ['track', 'Placed Order', { $event_id: 'o1', OrderId: 'o1', $value: 9.99, ItemNames: ['Pooh'], Items: [item] }],
@@ -36,12 +76,18 @@ const journeyCalls = (api: string) => `
   ${api}.track('Order Completed', ${JSON.stringify({ order_id: 'o1', revenue: 9.99, products: [line] })});`;
 
 test('the README snippet is the built dist/snippet.min.js', () => {
-  const built = readFileSync(new URL('../dist/snippet.min.js', import.meta.url), 'utf8').trim().replace('BUNDLE_URL', README_BUNDLE_URL);
+  const built = readFileSync(new URL('../dist/snippet.min.js', import.meta.url), 'utf8')
+    .trim()
+    .replace('BUNDLE_URL', README_BUNDLE_URL);
   expect(readmeSnippet()).toContain(built);
   expect(Buffer.byteLength(built)).toBeLessThanOrEqual(1024);
 });
 
-test('script tag via the README snippet: a storefront journey, with calls made before the bundle and before klaviyo.js, all delivered in order', async ({ page, context, dataPlane }) => {
+test('script tag via the README snippet: a storefront journey, with calls made before the bundle and before klaviyo.js, all delivered in order', async ({
+  page,
+  context,
+  dataPlane,
+}) => {
   // Slow network: the bundle and klaviyo.js both arrive late.
   await page.route('**/dist/klaviyo-device-mode.iife.js', async (route) => {
     await sleep(400);
@@ -65,19 +111,27 @@ test('script tag via the README snippet: a storefront journey, with calls made b
   await page.goto(servePage('readme-snippet', html));
   expect(await page.evaluate(() => (window as any).queuedBeforeBundle)).toBe(true);
   await expect.poll(() => klaviyoReceived(page), { timeout: 10_000 }).toEqual(JOURNEY);
-  await expect.poll(() => dataPlane.received.map((m) => [m.type, m.groupId, m.traits])).toEqual([['group', 'NEWS01', { subscribe: true, email: 'ada@example.com' }]]);
+  await expect
+    .poll(() => dataPlane.received.map((m) => [m.type, m.groupId, m.traits]))
+    .toEqual([['group', 'NEWS01', { subscribe: true, email: 'ada@example.com' }]]);
 });
 
 test('script tag with data-* attributes starts itself', async ({ page }) => {
   const html = `<!doctype html><html><head><meta charset="utf-8">
     <script src="/dist/klaviyo-device-mode.iife.js" data-public-api-key="AbC123" data-send-page-as-track="true"></script>
     </head><body><script>klaviyoDeviceMode.page('Shop', 'Home'); ${journeyCalls('klaviyoDeviceMode')}</script></body></html>`;
-  await page.route('**/e2e/pages/data-attributes.html', (route) => route.fulfill({ contentType: 'text/html', body: html }));
+  await page.route('**/e2e/pages/data-attributes.html', (route) =>
+    route.fulfill({ contentType: 'text/html', body: html }),
+  );
   await page.goto('/e2e/pages/data-attributes.html');
   await expect.poll(() => klaviyoReceived(page)).toEqual([['track', 'Viewed Shop Home page', {}], ...JOURNEY]);
 });
 
-test('the real @rudderstack/analytics-js loads our Klaviyo.min.js through destSDKBaseURL', async ({ page, context, dataPlane }) => {
+test('the real @rudderstack/analytics-js loads our Klaviyo.min.js through destSDKBaseURL', async ({
+  page,
+  context,
+  dataPlane,
+}) => {
   const integrationRequests: string[] = [];
   page.on('request', (r) => r.url().endsWith('/Klaviyo.min.js') && integrationRequests.push(new URL(r.url()).pathname));
   await context.route(/^https:\/\/(?!static\.klaviyo\.com)/, (route) => route.abort());
@@ -89,34 +143,46 @@ test('the real @rudderstack/analytics-js loads our Klaviyo.min.js through destSD
     r.track('Checked Out', { revenue: 9.99 });
     r.page('Shop', 'Home');
   });
-  await expect.poll(() => klaviyoReceived(page), { timeout: 15_000 }).toEqual([
-    ['identify', { $email: 'ada@example.com', $first_name: 'Ada', $id: 'u1' }],
-    ['track', 'Viewed Product', { ProductName: 'Pooh', ProductID: 'p1', Price: 9.99 }],
-    ['trackViewedItem', { Title: 'Pooh', ItemId: 'p1', Metadata: { Price: 9.99 } }],
-    ['track', 'Checked Out', { $value: 9.99 }],
-    ['track', 'Viewed Shop Home page', {}],
-  ]);
+  await expect
+    .poll(() => klaviyoReceived(page), { timeout: 15_000 })
+    .toEqual([
+      ['identify', { $email: 'ada@example.com', $first_name: 'Ada', $id: 'u1' }],
+      ['track', 'Viewed Product', { ProductName: 'Pooh', ProductID: 'p1', Price: 9.99 }],
+      ['trackViewedItem', { Title: 'Pooh', ItemId: 'p1', Metadata: { Price: 9.99 } }],
+      ['track', 'Checked Out', { $value: 9.99 }],
+      ['track', 'Viewed Shop Home page', {}],
+    ]);
   expect(integrationRequests).toEqual(['/dist/Klaviyo.min.js']);
   // The SDK's own cloud events reach its data plane, untouched by us (revenue is still revenue).
-  await expect.poll(() => dataPlane.received.find((m) => m.event === 'Checked Out')?.properties).toEqual({ revenue: 9.99 });
+  await expect
+    .poll(() => dataPlane.received.find((m) => m.event === 'Checked Out')?.properties)
+    .toEqual({ revenue: 9.99 });
 });
 
 test('the real @segment/analytics-next with our destination plugin registered', async ({ page, context }) => {
-  await context.route(/^https:\/\/(?!static\.klaviyo\.com)/, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{}' }));
+  await context.route(/^https:\/\/(?!static\.klaviyo\.com)/, (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: '{}' }),
+  );
   await page.goto('/e2e/pages/segment.html');
   await page.waitForFunction(() => (window as any).analytics);
   await page.evaluate(async () => {
     const a = (window as any).analytics;
     await a.identify('u1', { email: 'ada@example.com' });
-    await a.track('Order Completed', { order_id: 'o1', revenue: 9.99, products: [{ product_id: 'p1', name: 'Pooh', price: 9.99, quantity: 1 }] });
+    await a.track('Order Completed', {
+      order_id: 'o1',
+      revenue: 9.99,
+      products: [{ product_id: 'p1', name: 'Pooh', price: 9.99, quantity: 1 }],
+    });
     await a.track('Skipped', {}, { integrations: { Klaviyo: false } });
   });
   const item = { ProductID: 'p1', ProductName: 'Pooh', Quantity: 1, ItemPrice: 9.99, RowTotal: 9.99 };
-  await expect.poll(() => klaviyoReceived(page), { timeout: 10_000 }).toEqual([
-    ['identify', { $email: 'ada@example.com', $id: 'u1' }],
-    ['track', 'Placed Order', { $event_id: 'o1', OrderId: 'o1', $value: 9.99, ItemNames: ['Pooh'], Items: [item] }],
-    ['track', 'Ordered Product', { ...item, OrderId: 'o1', $event_id: 'o1_p1', $value: 9.99 }],
-  ]);
+  await expect
+    .poll(() => klaviyoReceived(page), { timeout: 10_000 })
+    .toEqual([
+      ['identify', { $email: 'ada@example.com', $id: 'u1' }],
+      ['track', 'Placed Order', { $event_id: 'o1', OrderId: 'o1', $value: 9.99, ItemNames: ['Pooh'], Items: [item] }],
+      ['track', 'Ordered Product', { ...item, OrderId: 'o1', $event_id: 'o1_p1', $value: 9.99 }],
+    ]);
 });
 
 test('a page that already has klaviyo.js: it is reused, never injected twice', async ({ page, klaviyoRequests }) => {
@@ -133,7 +199,10 @@ test('a strict CSP page with a nonce: klaviyo.js gets the nonce and loads', asyn
   page.on('console', (m) => /Content Security Policy/.test(m.text()) && violations.push(m.text()));
   await page.route('**/e2e/pages/csp.html', async (route) => {
     const response = await route.fetch();
-    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': "script-src 'nonce-r4nd0m'" } });
+    await route.fulfill({
+      response,
+      headers: { ...response.headers(), 'content-security-policy': "script-src 'nonce-r4nd0m'" },
+    });
   });
   await page.goto('/e2e/pages/csp.html');
   await expect.poll(() => page.evaluate(() => (window as any).kdmStatus)).toBe('ready');
@@ -142,9 +211,21 @@ test('a strict CSP page with a nonce: klaviyo.js gets the nonce and loads', asyn
 });
 
 test('the shipped bundles contain no eval, Function constructor, innerHTML or document.write', () => {
-  for (const file of ['Klaviyo.min.js', 'klaviyo-device-mode.iife.js', 'klaviyo-device-mode.messages.js', 'snippet.min.js']) {
+  for (const file of [
+    'Klaviyo.min.js',
+    'klaviyo-device-mode.iife.js',
+    'klaviyo-device-mode.messages.js',
+    'snippet.min.js',
+  ]) {
     const text = readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8');
-    for (const pattern of [/\beval\s*\(/, /new\s+Function\s*\(/, /innerHTML/, /outerHTML/, /insertAdjacentHTML/, /document\.write/]) {
+    for (const pattern of [
+      /\beval\s*\(/,
+      /new\s+Function\s*\(/,
+      /innerHTML/,
+      /outerHTML/,
+      /insertAdjacentHTML/,
+      /document\.write/,
+    ]) {
       expect(pattern.test(text), `${file} matches ${pattern}`).toBe(false);
     }
   }

@@ -12,7 +12,9 @@ async function observeLongTasks(target: Page | BrowserContext): Promise<void> {
   await target.addInitScript(() => {
     const w = window as unknown as { longTasks: number[] };
     w.longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({
+      type: 'longtask',
+    });
   });
 }
 
@@ -27,7 +29,12 @@ async function longTasks(page: Page): Promise<number[]> {
  * starts cold (nothing compiled or cached from the one before); `check` asserts on each run's page.
  * Returns each run's figures and every long task seen.
  */
-async function coldRuns<T>(browser: Browser, baseURL: string | undefined, measure: (page: Page) => Promise<T>, check: (page: Page) => Promise<void>) {
+async function coldRuns<T>(
+  browser: Browser,
+  baseURL: string | undefined,
+  measure: (page: Page) => Promise<T>,
+  check: (page: Page) => Promise<void>,
+) {
   const results: T[] = [];
   const tasks: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -70,7 +77,14 @@ test('init + first 100 calls: no long task; scripting time reported', async ({ b
         kdm.identify('u1', { email: 'ada@example.com' });
         for (let i = 0; i < 33; i++) {
           kdm.track('Product Viewed', { product_id: `p${i}`, name: `Product ${i}`, price: 9.99 });
-          kdm.track('Product Added', { product_id: `p${i}`, name: `Product ${i}`, price: 9.99, quantity: 1, value: 9.99, products: [{ product_id: `p${i}`, price: 9.99, quantity: 1 }] });
+          kdm.track('Product Added', {
+            product_id: `p${i}`,
+            name: `Product ${i}`,
+            price: 9.99,
+            quantity: 1,
+            value: 9.99,
+            products: [{ product_id: `p${i}`, price: 9.99, quantity: 1 }],
+          });
           kdm.page('Shop', `Page ${i}`);
         }
         const t2 = performance.now();
@@ -88,7 +102,9 @@ test('init + first 100 calls: no long task; scripting time reported', async ({ b
 
 // The demo storefront as a shopper meets it: no long task from the first byte through a purchase.
 // Chromium's own count of script time for the page (all of its scripts, ours included) is reported.
-test('demo storefront: no long task from load through a purchase; page scripting reported', async ({ page }, testInfo) => {
+test('demo storefront: no long task from load through a purchase; page scripting reported', async ({
+  page,
+}, testInfo) => {
   await observeLongTasks(page);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -103,7 +119,10 @@ test('demo storefront: no long task from load through a purchase; page scripting
 });
 
 // The RudderStack slot: what the SDK does with Klaviyo.min.js (evaluate, construct, init), then 100 calls.
-test('RudderStack slot: evaluate + construct + init + 100 calls; no long task; figure reported', async ({ browser, baseURL }, testInfo) => {
+test('RudderStack slot: evaluate + construct + init + 100 calls; no long task; figure reported', async ({
+  browser,
+  baseURL,
+}, testInfo) => {
   const { runs, longTasks: tasks } = await coldRuns(
     browser,
     baseURL,
@@ -118,9 +137,17 @@ test('RudderStack slot: evaluate + construct + init + 100 calls; no long task; f
         const t2 = performance.now();
         await new Promise((r) => setTimeout(r, 0));
         const t2b = performance.now();
-        integration.identify({ message: { type: 'identify', userId: 'u1', context: { traits: { email: 'ada@example.com' } } } });
+        integration.identify({
+          message: { type: 'identify', userId: 'u1', context: { traits: { email: 'ada@example.com' } } },
+        });
         for (let i = 0; i < 99; i++) {
-          integration.track({ message: { type: 'track', event: 'Product Viewed', properties: { product_id: `p${i}`, name: `Product ${i}`, price: 9.99 } } });
+          integration.track({
+            message: {
+              type: 'track',
+              event: 'Product Viewed',
+              properties: { product_id: `p${i}`, name: `Product ${i}`, price: 9.99 },
+            },
+          });
         }
         const t3 = performance.now();
         return { evalMs: t1 - t0, initMs: t2 - t1, callsMs: t3 - t2b };

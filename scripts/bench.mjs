@@ -11,11 +11,30 @@ const MAX_GROWTH_RATIO = 13;
 const ROUNDS = 5;
 const ROUND_MS = 200;
 
-const line = (i) => ({ product_id: `p${i}`, sku: `SKU-${i}`, name: `Product ${i}`, price: 9.99, quantity: 2, url: `https://shop.example.com/p${i}`, image_url: `https://cdn.example.com/p${i}.png`, categories: ['Books', 'Kids'] });
+const line = (i) => ({
+  product_id: `p${i}`,
+  sku: `SKU-${i}`,
+  name: `Product ${i}`,
+  price: 9.99,
+  quantity: 2,
+  url: `https://shop.example.com/p${i}`,
+  image_url: `https://cdn.example.com/p${i}.png`,
+  categories: ['Books', 'Kids'],
+});
 const lines = (n) => Array.from({ length: n }, (_, i) => line(i));
-const base = { anonymousId: 'a1', messageId: 'm1', originalTimestamp: '2026-11-23T00:00:00.000Z', context: { traits: {} } };
+const base = {
+  anonymousId: 'a1',
+  messageId: 'm1',
+  originalTimestamp: '2026-11-23T00:00:00.000Z',
+  context: { traits: {} },
+};
 const track = (event, properties) => ({ ...base, type: 'track', event, properties });
-const cart = (n) => ({ ...line(0), value: 19.98, checkout_url: 'https://shop.example.com/checkout', products: lines(n) });
+const cart = (n) => ({
+  ...line(0),
+  value: 19.98,
+  checkout_url: 'https://shop.example.com/checkout',
+  products: lines(n),
+});
 
 /** Run `fn` for ROUNDS rounds of at least ROUND_MS each; return the median round's ops/s. */
 function measure(fn) {
@@ -36,14 +55,36 @@ function measure(fn) {
 }
 
 const cases = {
-  identify: { ...base, type: 'identify', userId: 'u1', context: { traits: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', phone: '+44 20 7946 0958', address: { city: 'London', country: 'GB' }, plan: 'pro' } } },
+  identify: {
+    ...base,
+    type: 'identify',
+    userId: 'u1',
+    context: {
+      traits: {
+        email: 'ada@example.com',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        phone: '+44 20 7946 0958',
+        address: { city: 'London', country: 'GB' },
+        plan: 'pro',
+      },
+    },
+  },
   'track (custom)': track('Signed Up', { plan: 'pro', revenue: 9.99 }),
   'Product Viewed': track('Product Viewed', line(0)),
 };
 for (const n of [3, 50]) {
   cases[`Product Added, ${n} lines`] = track('Product Added', cart(n));
-  cases[`Checkout Started, ${n} lines`] = track('Checkout Started', { order_id: 'c1', value: 59.94, products: lines(n) });
-  cases[`Order Completed, ${n} lines`] = track('Order Completed', { order_id: 'o1', revenue: 59.94, products: lines(n) });
+  cases[`Checkout Started, ${n} lines`] = track('Checkout Started', {
+    order_id: 'c1',
+    value: 59.94,
+    products: lines(n),
+  });
+  cases[`Order Completed, ${n} lines`] = track('Order Completed', {
+    order_id: 'o1',
+    revenue: 59.94,
+    products: lines(n),
+  });
 }
 
 const rows = [];
@@ -53,21 +94,50 @@ for (const [name, message] of Object.entries(cases)) {
   const target = TARGETS[name];
   const ok = target === undefined || opsPerSec >= target;
   failed ||= !ok;
-  rows.push({ case: `map ${name}`, 'ops/s': Math.round(opsPerSec), 'µs/op': +(1e6 / opsPerSec).toFixed(2), target: target ?? '', status: ok ? 'ok' : 'BELOW TARGET' });
+  rows.push({
+    case: `map ${name}`,
+    'ops/s': Math.round(opsPerSec),
+    'µs/op': +(1e6 / opsPerSec).toFixed(2),
+    target: target ?? '',
+    status: ok ? 'ok' : 'BELOW TARGET',
+  });
 }
 
 // Forwarder: build the data-plane message, size-check it, queue it and persist the queue (memory storage).
 const memory = new Map();
-const storage = { persistent: false, get: (k) => memory.get(k) ?? null, set: (k, v) => void memory.set(k, v), remove: (k) => void memory.delete(k), keys: () => [...memory.keys()] };
-const fakeWindow = { addEventListener() {}, removeEventListener() {}, navigator: { onLine: false }, document: undefined, location: undefined };
+const storage = {
+  persistent: false,
+  get: (k) => memory.get(k) ?? null,
+  set: (k, v) => void memory.set(k, v),
+  remove: (k) => void memory.delete(k),
+  keys: () => [...memory.keys()],
+};
+const fakeWindow = {
+  addEventListener() {},
+  removeEventListener() {},
+  navigator: { onLine: false },
+  document: undefined,
+  location: undefined,
+};
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-const forwarder = new CloudForwarder({ cloudMode: { dataPlaneUrl: 'https://dp.example.com', writeKey: 'wk' }, consent: ['email'], smsConsent: false }, quiet, fakeWindow, { storage, transport: async () => 200, beacon: () => true });
+const forwarder = new CloudForwarder(
+  { cloudMode: { dataPlaneUrl: 'https://dp.example.com', writeKey: 'wk' }, consent: ['email'], smsConsent: false },
+  quiet,
+  fakeWindow,
+  { storage, transport: async () => 200, beacon: () => true },
+);
 const forwarded = track('Product Added', cart(3));
 const fwdOps = measure(() => {
   forwarder.forward(forwarded, 'klaviyo.js failed');
   if (forwarder.queued().length >= 100) forwarder.reset();
 });
-rows.push({ case: 'forward (enqueue + serialise + persist)', 'ops/s': Math.round(fwdOps), 'µs/op': +(1e6 / fwdOps).toFixed(2), target: '', status: 'ok' });
+rows.push({
+  case: 'forward (enqueue + serialise + persist)',
+  'ops/s': Math.round(fwdOps),
+  'µs/op': +(1e6 / fwdOps).toFixed(2),
+  target: '',
+  status: 'ok',
+});
 forwarder.dispose();
 console.table(rows);
 

@@ -19,11 +19,24 @@ const ARTIFACTS = [
   // The inline snippet.
   { file: 'dist/snippet.min.js', budget: 700, target: 700 },
   // What an app pays for `import { mapMessage } from 'klaviyo-device-mode/mapping'`, bundled and minified.
-  { file: 'mapping-only import', entry: `export { mapMessage } from './dist/esm/mapping/index.js';`, budget: 3.5 * KIB, target: 1.5 * KIB },
+  {
+    file: 'mapping-only import',
+    entry: `export { mapMessage } from './dist/esm/mapping/index.js';`,
+    budget: 3.5 * KIB,
+    target: 1.5 * KIB,
+  },
   // What a single-page app pays for the npm host, `import { createKlaviyo } from 'klaviyo-device-mode'`.
-  { file: 'npm import (createKlaviyo)', entry: `export { createKlaviyo } from './dist/esm/index.js';`, budget: Math.round(10.1 * KIB) },
+  {
+    file: 'npm import (createKlaviyo)',
+    entry: `export { createKlaviyo } from './dist/esm/index.js';`,
+    budget: Math.round(10.1 * KIB),
+  },
   // What an analytics-next app pays for `import { createSegmentPlugin } from 'klaviyo-device-mode/segment'`.
-  { file: 'npm import (Segment plugin)', entry: `export { createSegmentPlugin } from './dist/esm/hosts/segment/createSegmentPlugin.js';`, budget: Math.round(9.65 * KIB) },
+  {
+    file: 'npm import (Segment plugin)',
+    entry: `export { createSegmentPlugin } from './dist/esm/hosts/segment/createSegmentPlugin.js';`,
+    budget: Math.round(9.65 * KIB),
+  },
   // The message texts, loaded only by those who want full log lines (debugging).
   { file: 'dist/klaviyo-device-mode.messages.js', budget: 2 * KIB },
 ];
@@ -34,7 +47,9 @@ const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTL
 async function bundle(code) {
   const build = await rollup({
     input: 'entry',
-    plugins: [{ name: 'entry', resolveId: (id) => (id === 'entry' ? id : null), load: (id) => (id === 'entry' ? code : null) }],
+    plugins: [
+      { name: 'entry', resolveId: (id) => (id === 'entry' ? id : null), load: (id) => (id === 'entry' ? code : null) },
+    ],
     onwarn() {},
   });
   const { output } = await build.generate({ format: 'es', plugins: [terser({ compress: { passes: 2 } })] });
@@ -51,7 +66,9 @@ function byFolder(file, total) {
   const starts = [0];
   for (let i = 0; i < code.length; i++) if (code[i] === '\n') starts.push(i + 1);
   const marks = [];
-  eachMapping(new TraceMap(readFileSync(`${file}.map`, 'utf8')), (m) => marks.push([starts[m.generatedLine - 1] + m.generatedColumn, m.source]));
+  eachMapping(new TraceMap(readFileSync(`${file}.map`, 'utf8')), (m) =>
+    marks.push([starts[m.generatedLine - 1] + m.generatedColumn, m.source]),
+  );
   marks.sort((a, b) => a[0] - b[0]);
   const bytes = {};
   marks.forEach(([at, source], i) => {

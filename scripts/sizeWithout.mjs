@@ -6,9 +6,12 @@ import typescript from '@rollup/plugin-typescript';
 import { rollup } from 'rollup';
 import { brotliCompressSync, constants } from 'node:zlib';
 
-const NO_FORWARDER = { 'src/cloud/CloudForwarder.ts': 'export class CloudForwarder { forward() {} reset() {} dispose() {} }' };
+const NO_FORWARDER = {
+  'src/cloud/CloudForwarder.ts': 'export class CloudForwarder { forward() {} reset() {} dispose() {} }',
+};
 const NO_MAPPING = {
-  'src/mapping/mapIdentify.ts': 'export const identifyTraits = () => ({}); export const mapIdentify = () => ({ commands: [], warnings: [] });',
+  'src/mapping/mapIdentify.ts':
+    'export const identifyTraits = () => ({}); export const mapIdentify = () => ({ commands: [], warnings: [] });',
   'src/mapping/mapTrack.ts': 'export const mapTrack = () => ({ commands: [], warnings: [] });',
 };
 const JSON_COPY = {
@@ -38,14 +41,25 @@ async function size(stubs) {
           return path ? stubs[path] : null;
         },
       },
-      typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, types: [], noUnusedLocals: false }, noEmitOnError: false }),
+      typescript({
+        tsconfig: './tsconfig.json',
+        include: ['src/**/*.ts'],
+        compilerOptions: { noEmit: false, declaration: false, types: [], noUnusedLocals: false },
+        noEmitOnError: false,
+      }),
     ],
     onwarn() {},
   });
-  const { output } = await build.generate({ format: 'iife', name: 'Klaviyo_RS', extend: true, plugins: [terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } })] });
+  const { output } = await build.generate({
+    format: 'iife',
+    name: 'Klaviyo_RS',
+    extend: true,
+    plugins: [terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } })],
+  });
   await build.close();
   // A module renamed or no longer in the bundle would silently price nothing.
-  if (unused.size) throw new Error(`sizeWithout: no module ${[...unused].join(', ')} in the bundle; update the stand-ins.`);
+  if (unused.size)
+    throw new Error(`sizeWithout: no module ${[...unused].join(', ')} in the bundle; update the stand-ins.`);
   return brotliCompressSync(output[0].code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 }
 

@@ -7,7 +7,15 @@ import { identify, rudderMessage, track } from './helpers/messages.js';
 
 const storageLines: Array<[string, string]> = [];
 const storageOn = (s: Storage) =>
-  createQueueStorage(() => s, createLogger('debug', { debug() {}, info() {}, error() {}, warn: (m: string) => void storageLines.push(['warn', m]) }));
+  createQueueStorage(
+    () => s,
+    createLogger('debug', {
+      debug() {},
+      info() {},
+      error() {},
+      warn: (m: string) => void storageLines.push(['warn', m]),
+    }),
+  );
 const warns = (lines: Array<[string, string]>) => lines.filter(([l]) => l === 'warn').map(([, m]) => m);
 const ISO = (ms: number) => new Date(START + ms).toISOString();
 
@@ -25,7 +33,11 @@ afterEach(() => {
 describe('CloudForwarder: the request on the wire', () => {
   it('POSTs /v1/batch with Basic auth of the cloud write key and the exact body', async () => {
     const { f, requests } = forwarder({ listId: 'L1' });
-    const message = identify('u1', { email: 'ada@example.com', phone: '+1 500 555 0006', properties: { subscribe: true } });
+    const message = identify('u1', {
+      email: 'ada@example.com',
+      phone: '+1 500 555 0006',
+      properties: { subscribe: true },
+    });
     f.forward(message, 'list subscription');
     await settle(999);
     expect(requests).toHaveLength(0); // waits FLUSH_INTERVAL_MS for others to share the request
@@ -43,9 +55,20 @@ describe('CloudForwarder: the request on the wire', () => {
           originalTimestamp: '2026-11-23T00:00:00.000Z',
           channel: 'web',
           context: {
-            traits: { email: 'ada@example.com', phone: '+15005550006', properties: { subscribe: true, listId: 'L1', consent: ['email'] } },
+            traits: {
+              email: 'ada@example.com',
+              phone: '+15005550006',
+              properties: { subscribe: true, listId: 'L1', consent: ['email'] },
+            },
             library: { name: 'klaviyo-device-mode', version: '0.1.0' },
-            page: { path: '/products/1', referrer: '', search: '', title: '', url: 'https://shop.example.com/products/1', tab_url: 'https://shop.example.com/products/1' },
+            page: {
+              path: '/products/1',
+              referrer: '',
+              search: '',
+              title: '',
+              url: 'https://shop.example.com/products/1',
+              tab_url: 'https://shop.example.com/products/1',
+            },
             userAgent: navigator.userAgent,
             locale: navigator.language,
           },
@@ -66,20 +89,44 @@ describe('CloudForwarder: the request on the wire', () => {
     const before = structuredClone(message);
     f.forward(message, 'klaviyo.js failed');
     await settle(1000);
-    expect(requests[0].body.batch[0]).toMatchObject({ type: 'track', event: 'Product Added', properties: { revenue: 5, product_id: 'p1' } });
+    expect(requests[0].body.batch[0]).toMatchObject({
+      type: 'track',
+      event: 'Product Added',
+      properties: { revenue: 5, product_id: 'p1' },
+    });
     expect(message).toEqual(before);
   });
 
   it('group: groupId and its traits (phone in E.164); screen: its name; a missing anonymousId gets one', async () => {
     const { f, requests, log } = forwarder();
-    f.forward(rudderMessage({ type: 'group', groupId: 'L9', traits: { subscribe: false, email: 'a@b.co', phone: '555' } }), 'group');
-    f.forward(rudderMessage({ type: 'screen', name: 'Home', anonymousId: undefined, messageId: undefined, originalTimestamp: undefined }), 'screen');
+    f.forward(
+      rudderMessage({ type: 'group', groupId: 'L9', traits: { subscribe: false, email: 'a@b.co', phone: '555' } }),
+      'group',
+    );
+    f.forward(
+      rudderMessage({
+        type: 'screen',
+        name: 'Home',
+        anonymousId: undefined,
+        messageId: undefined,
+        originalTimestamp: undefined,
+      }),
+      'screen',
+    );
     await settle(1000);
     const [group, screen] = requests[0].body.batch;
     expect(group).toMatchObject({ type: 'group', groupId: 'L9', traits: { subscribe: false, email: 'a@b.co' } });
     expect(group.traits).not.toHaveProperty('phone');
-    expect(screen).toMatchObject({ type: 'screen', name: 'Home', anonymousId: 'id-2', messageId: 'id-4', originalTimestamp: ISO(0) });
-    expect(warns(log.lines)).toContain('[klaviyo-device-mode] group (cloud mode): traits.phone is not an E.164 number (+ country code and digits); dropped.');
+    expect(screen).toMatchObject({
+      type: 'screen',
+      name: 'Home',
+      anonymousId: 'id-2',
+      messageId: 'id-4',
+      originalTimestamp: ISO(0),
+    });
+    expect(warns(log.lines)).toContain(
+      '[klaviyo-device-mode] group (cloud mode): traits.phone is not an E.164 number (+ country code and digits); dropped.',
+    );
   });
 
   it('refuses an event over 32 KB with a reason', async () => {
@@ -87,7 +134,9 @@ describe('CloudForwarder: the request on the wire', () => {
     f.forward(track('Big', { blob: 'x'.repeat(33 * 1024) }), 'klaviyo.js failed');
     await settle(5000);
     expect(requests).toHaveLength(0);
-    expect(warns(log.lines)[0]).toMatch(/^\[klaviyo-device-mode\] track not forwarded: \d+ bytes is over the 32768-byte limit per event\.$/);
+    expect(warns(log.lines)[0]).toMatch(
+      /^\[klaviyo-device-mode\] track not forwarded: \d+ bytes is over the 32768-byte limit per event\.$/,
+    );
   });
 
   it('batches at most 20 events per request', async () => {
@@ -95,7 +144,9 @@ describe('CloudForwarder: the request on the wire', () => {
     for (let i = 0; i < 45; i++) f.forward(track(`E${i}`, {}), 'klaviyo.js failed');
     await settle(1000);
     expect(requests.map((r) => r.body.batch.length)).toEqual([20, 20, 5]);
-    expect(requests.flatMap((r) => r.body.batch.map((m) => m.event))).toEqual(Array.from({ length: 45 }, (_, i) => `E${i}`));
+    expect(requests.flatMap((r) => r.body.batch.map((m) => m.event))).toEqual(
+      Array.from({ length: 45 }, (_, i) => `E${i}`),
+    );
   });
 });
 
@@ -107,7 +158,9 @@ describe('CloudForwarder: retries', () => {
     expect(requests.map((r) => r.at)).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 64000, 124000, 184000, 244000]);
     expect(new Set(requests.map((r) => r.body.batch[0].messageId))).toEqual(new Set(['msg-1'])); // stable across retries
     expect(requests.map((r) => r.body.sentAt)).toEqual(requests.map((r) => ISO(r.at))); // refreshed per attempt
-    expect(warns(log.lines)).toEqual(['[klaviyo-device-mode] track msg-1 dropped after 10 failed attempts (last: HTTP 500).']);
+    expect(warns(log.lines)).toEqual([
+      '[klaviyo-device-mode] track msg-1 dropped after 10 failed attempts (last: HTTP 500).',
+    ]);
     expect(f.queued()).toEqual([]);
   });
 
@@ -136,15 +189,27 @@ describe('CloudForwarder: retries', () => {
     f.forward(track('A', {}), 'klaviyo.js failed');
     await settle(60_000);
     expect(requests).toHaveLength(1);
-    expect(warns(log.lines)).toEqual([`[klaviyo-device-mode] 1 event(s) dropped: the data plane refused them with HTTP ${status} (not retryable).`]);
+    expect(warns(log.lines)).toEqual([
+      `[klaviyo-device-mode] 1 event(s) dropped: the data plane refused them with HTTP ${status} (not retryable).`,
+    ]);
   });
 
   it('413 splits the batch until each part is accepted; a lone event over the limit is dropped', async () => {
-    const { f, requests, log } = forwarder({ answer: (r) => (r.body.batch.length > 1 || r.body.batch[0].event === 'huge' ? 413 : 200) });
+    const { f, requests, log } = forwarder({
+      answer: (r) => (r.body.batch.length > 1 || r.body.batch[0].event === 'huge' ? 413 : 200),
+    });
     for (const name of ['a', 'huge', 'c']) f.forward(track(name, {}), 'klaviyo.js failed');
     await settle(1000);
-    expect(requests.map((r) => r.body.batch.map((m) => m.event).join(','))).toEqual(['a,huge,c', 'a,huge', 'a', 'huge', 'c']);
-    expect(warns(log.lines)).toEqual(['[klaviyo-device-mode] 1 event(s) dropped: the data plane refused them with HTTP 413 (not retryable).']);
+    expect(requests.map((r) => r.body.batch.map((m) => m.event).join(','))).toEqual([
+      'a,huge,c',
+      'a,huge',
+      'a',
+      'huge',
+      'c',
+    ]);
+    expect(warns(log.lines)).toEqual([
+      '[klaviyo-device-mode] 1 event(s) dropped: the data plane refused them with HTTP 413 (not retryable).',
+    ]);
   });
 
   it('keeps at most 100 events, dropping the oldest with a warning', async () => {
@@ -155,7 +220,9 @@ describe('CloudForwarder: retries', () => {
     expect(requests).toHaveLength(0); // offline: nothing attempted
     expect(f.queued()).toHaveLength(100);
     expect(f.queued()[0].event).toBe('E1');
-    expect(warns(log.lines)).toEqual(['[klaviyo-device-mode] cloud-mode queue full (100): dropped the oldest event, track msg-1.']);
+    expect(warns(log.lines)).toEqual([
+      '[klaviyo-device-mode] cloud-mode queue full (100): dropped the oldest event, track msg-1.',
+    ]);
   });
 
   it('waits while offline and flushes on `online`', async () => {
@@ -210,7 +277,12 @@ describe('CloudForwarder: reloads and tabs', () => {
     const next = forwarder(); // the next page, data plane back up
     await settle(500 + 1000);
     expect(next.requests).toHaveLength(1);
-    expect(next.requests[0].body.batch[0]).toMatchObject({ event: 'A', messageId: 'msg-1', originalTimestamp: '2026-11-23T00:00:00.000Z', sentAt: ISO(1500) });
+    expect(next.requests[0].body.batch[0]).toMatchObject({
+      event: 'A',
+      messageId: 'msg-1',
+      originalTimestamp: '2026-11-23T00:00:00.000Z',
+      sentAt: ISO(1500),
+    });
     expect(Object.keys(localStorage).filter((k) => k.includes('.items'))).toEqual([]);
   });
 
@@ -250,7 +322,9 @@ describe('CloudForwarder: reloads and tabs', () => {
     const { requests, log } = forwarder();
     await settle(1000);
     expect(requests).toEqual([]);
-    expect(warns(log.lines)).toEqual(['[klaviyo-device-mode] a stored cloud-mode queue was not valid JSON; it was discarded.']);
+    expect(warns(log.lines)).toEqual([
+      '[klaviyo-device-mode] a stored cloud-mode queue was not valid JSON; it was discarded.',
+    ]);
   });
 });
 
@@ -261,8 +335,13 @@ describe('CloudForwarder: page leave', () => {
     vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
     document.dispatchEvent(new Event('visibilitychange'));
     expect(requests).toEqual([]);
-    expect(beacons.map((b) => b.url)).toEqual(Array(beacons.length).fill(`${CLOUD.dataPlaneUrl}/beacon/v1/batch?writeKey=wk1`));
-    expect(beacons.map((b) => b.body.batch.map((m: any) => m.event))).toEqual([['E0', 'E1', 'E2'], ['E3', 'E4']]);
+    expect(beacons.map((b) => b.url)).toEqual(
+      Array(beacons.length).fill(`${CLOUD.dataPlaneUrl}/beacon/v1/batch?writeKey=wk1`),
+    );
+    expect(beacons.map((b) => b.body.batch.map((m: any) => m.event))).toEqual([
+      ['E0', 'E1', 'E2'],
+      ['E3', 'E4'],
+    ]);
     for (const b of beacons) expect(JSON.stringify(b.body).length).toBeLessThanOrEqual(64_000);
     expect(f.queued()).toEqual([]);
     await settle(5000);
@@ -283,18 +362,52 @@ describe('CloudForwarder: page leave', () => {
 describe('CloudForwarder: what the server-side Klaviyo transformer needs (research §3.2–§3.6)', () => {
   it('identify unsubscribe, group subscribe/unsubscribe and screen carry every field it reads', async () => {
     const { f, requests } = forwarder({ listId: 'CONFIG_LIST' });
-    f.forward(identify('u1', { email: 'a@b.co', phone: '(500) 555-0006', properties: { subscribe: false, consent: ['email', 'sms'] } }), 'list subscription');
-    f.forward(rudderMessage({ type: 'group', groupId: 'LIST9', traits: { subscribe: true, email: 'a@b.co', phone: '+1 500 555 0006' } }), 'group');
-    f.forward(rudderMessage({ type: 'group', groupId: 'LIST9', traits: { subscribe: false }, context: { traits: { email: 'a@b.co' } } }), 'group');
+    f.forward(
+      identify('u1', {
+        email: 'a@b.co',
+        phone: '(500) 555-0006',
+        properties: { subscribe: false, consent: ['email', 'sms'] },
+      }),
+      'list subscription',
+    );
+    f.forward(
+      rudderMessage({
+        type: 'group',
+        groupId: 'LIST9',
+        traits: { subscribe: true, email: 'a@b.co', phone: '+1 500 555 0006' },
+      }),
+      'group',
+    );
+    f.forward(
+      rudderMessage({
+        type: 'group',
+        groupId: 'LIST9',
+        traits: { subscribe: false },
+        context: { traits: { email: 'a@b.co' } },
+      }),
+      'group',
+    );
     f.forward(rudderMessage({ type: 'screen', name: 'Checkout', properties: { step: 2 } }), 'screen');
     await settle(1000);
     const [unsub, groupSub, groupUnsub, screen] = requests[0].body.batch;
     // identify: list from the config when absent, subscribe false, consent channels, identifiers in context.traits.
     expect(unsub).not.toHaveProperty('traits');
-    expect(unsub.context.traits).toEqual({ email: 'a@b.co', properties: { subscribe: false, consent: ['email', 'sms'], listId: 'CONFIG_LIST' } });
+    expect(unsub.context.traits).toEqual({
+      email: 'a@b.co',
+      properties: { subscribe: false, consent: ['email', 'sms'], listId: 'CONFIG_LIST' },
+    });
     // group: groupId is the list, traits.subscribe a boolean, email/phone (E.164) in traits or context.traits.
-    expect(groupSub).toMatchObject({ type: 'group', groupId: 'LIST9', traits: { subscribe: true, email: 'a@b.co', phone: '+15005550006' } });
-    expect(groupUnsub).toMatchObject({ type: 'group', groupId: 'LIST9', traits: { subscribe: false }, context: { traits: { email: 'a@b.co' } } });
+    expect(groupSub).toMatchObject({
+      type: 'group',
+      groupId: 'LIST9',
+      traits: { subscribe: true, email: 'a@b.co', phone: '+15005550006' },
+    });
+    expect(groupUnsub).toMatchObject({
+      type: 'group',
+      groupId: 'LIST9',
+      traits: { subscribe: false },
+      context: { traits: { email: 'a@b.co' } },
+    });
     // screen: its name becomes the Klaviyo event name.
     expect(screen).toMatchObject({ type: 'screen', name: 'Checkout', properties: { step: 2 } });
     for (const m of [unsub, groupSub, groupUnsub, screen]) {

@@ -4,7 +4,8 @@ import { cleanPage, klaviyoReceived, runStandIn, serveKlaviyo } from './helpers/
 import { deviceMode, recordingSink } from './helpers/harness.js';
 import { clone, identify, page, rudderMessage, track } from './helpers/messages.js';
 
-const warnings = (lines: Array<[string, string]>) => lines.filter(([l]) => l === 'warn' || l === 'error').map(([, m]) => m);
+const warnings = (lines: Array<[string, string]>) =>
+  lines.filter(([l]) => l === 'warn' || l === 'error').map(([, m]) => m);
 
 beforeEach(() => {
   cleanPage();
@@ -112,7 +113,9 @@ describe('DeviceMode with klaviyo.js loading normally', () => {
     core.handle(identify('u1', { email: 'a@b.co', properties: { listId: 'L1', subscribe: true } }));
     expect(klaviyoReceived()).toEqual([['identify', { $email: 'a@b.co', $id: 'u1' }]]);
     expect(cloud.forwarded.map((f) => f.reason)).toEqual(['list subscription']);
-    expect(cloud.forwarded[0].message.context).toEqual({ traits: { email: 'a@b.co', properties: { listId: 'L1', subscribe: true } } });
+    expect(cloud.forwarded[0].message.context).toEqual({
+      traits: { email: 'a@b.co', properties: { listId: 'L1', subscribe: true } },
+    });
   });
 
   it('subscribe without a list id is forwarded only when the config has a listId', () => {
@@ -221,7 +224,10 @@ describe('DeviceMode when klaviyo.js is blocked', () => {
     const handed: unknown[] = [];
     const core = new DeviceMode(
       { publicApiKey: 'AbC123' },
-      { logSink: recordingSink().sink, createForwarder: () => ({ forward: (m) => void handed.push(m), reset() {}, delivers: false }) },
+      {
+        logSink: recordingSink().sink,
+        createForwarder: () => ({ forward: (m) => void handed.push(m), reset() {}, delivers: false }),
+      },
     );
     core.start();
     core.handle(track('A', { x: 1 }));
@@ -242,7 +248,9 @@ describe('DeviceMode with unusable options', () => {
     expect(document.querySelectorAll('script')).toHaveLength(0);
     expect(log.lines[0][0]).toBe('error');
     expect(log.lines[0][1]).toMatch(/disabled: publicApiKey is a Klaviyo PRIVATE API key .* revoke it now/);
-    expect(warnings(log.lines)[1]).toBe('[klaviyo-device-mode] track not sent: the integration is disabled (see the error above).');
+    expect(warnings(log.lines)[1]).toBe(
+      '[klaviyo-device-mode] track not sent: the integration is disabled (see the error above).',
+    );
   });
 
   it('ignores non-object calls with a reason', () => {
@@ -280,7 +288,9 @@ describe('DeviceMode with requireConsent', () => {
     const { core, log } = deviceMode({ requireConsent: true });
     core.start();
     core.handle(track('A', { n: NaN, ok: 1 }));
-    expect(warnings(log.lines)).toEqual(['[klaviyo-device-mode] track: message.properties.n is NaN, not a finite number; dropped.']);
+    expect(warnings(log.lines)).toEqual([
+      '[klaviyo-device-mode] track: message.properties.n is NaN, not a finite number; dropped.',
+    ]);
     core.grantConsent();
     expect(klaviyoReceived()).toEqual([['track', 'A', { ok: 1 }]]);
     expect(warnings(log.lines)).toHaveLength(1);
@@ -311,7 +321,13 @@ describe('DeviceMode + CloudForwarder when klaviyo.js is blocked', () => {
     const log = recordingSink();
     const core = new DeviceMode(
       { publicApiKey: 'AbC123', cloudMode: { dataPlaneUrl: 'https://dp.example.com', writeKey: 'wk' } },
-      { logSink: log.sink, createForwarder: (config, logger) => (made = new CloudForwarder({ ...config, cloudMode: config.cloudMode! }, logger, window, { transport: net.transport })) },
+      {
+        logSink: log.sink,
+        createForwarder: (config, logger) =>
+          (made = new CloudForwarder({ ...config, cloudMode: config.cloudMode! }, logger, window, {
+            transport: net.transport,
+          })),
+      },
     );
     core.start();
     core.handle(identify('u1', { email: 'a@b.co' }));

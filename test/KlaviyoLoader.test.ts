@@ -4,8 +4,18 @@ import { createLogger } from '../src/logger/createLogger.js';
 import { cleanPage, runStandIn, serveKlaviyo } from './helpers/klaviyoScript.js';
 
 const logs: string[] = [];
-const sink = { debug: () => {}, info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
-const options: LoaderOptions = { publicApiKey: 'AbC123', loadTimeoutMs: 10_000, nonce: undefined, prepareScript: undefined };
+const sink = {
+  debug: () => {},
+  info: (m: string) => logs.push(m),
+  warn: (m: string) => logs.push(m),
+  error: (m: string) => logs.push(m),
+};
+const options: LoaderOptions = {
+  publicApiKey: 'AbC123',
+  loadTimeoutMs: 10_000,
+  nonce: undefined,
+  prepareScript: undefined,
+};
 
 function loader(overrides: Partial<LoaderOptions> = {}) {
   const l = new KlaviyoLoader({ ...options, ...overrides }, window, createLogger('info', sink));
@@ -14,7 +24,8 @@ function loader(overrides: Partial<LoaderOptions> = {}) {
   return { l, seen };
 }
 
-const klaviyoScripts = () => Array.from(document.querySelectorAll('script')).filter((s) => s.src.includes('klaviyo.js'));
+const klaviyoScripts = () =>
+  Array.from(document.querySelectorAll('script')).filter((s) => s.src.includes('klaviyo.js'));
 
 beforeEach(() => {
   cleanPage();
@@ -51,7 +62,9 @@ describe('KlaviyoLoader', () => {
     l.start();
     expect(l.status).toBe('failed');
     expect(seen).toEqual(['failed']);
-    expect(logs).toContain('[klaviyo-device-mode] klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network).');
+    expect(logs).toContain(
+      '[klaviyo-device-mode] klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network).',
+    );
   });
 
   it('no answer within loadTimeoutMs → failed; a late load → ready', () => {
@@ -111,7 +124,11 @@ describe('KlaviyoLoader', () => {
   });
 
   it('a throwing prepareScript is logged and counts as a veto', () => {
-    const { l } = loader({ prepareScript: () => { throw new Error('x'); } });
+    const { l } = loader({
+      prepareScript: () => {
+        throw new Error('x');
+      },
+    });
     l.start();
     expect(l.status).toBe('failed');
     expect(logs).toContain('[klaviyo-device-mode] prepareScript threw; klaviyo.js not loaded.');

@@ -14,7 +14,13 @@ afterEach(() => vi.useRealTimers());
 function make(options: Record<string, unknown> = {}) {
   const cloud = recordingForwarder();
   const log = recordingSink();
-  const api = createKlaviyo({ publicApiKey: 'AbC123', ...options } as never, { logSink: log.sink, createForwarder: () => cloud.forwarder });
+  const api = createKlaviyo(
+    { publicApiKey: 'AbC123', ...options },
+    {
+      logSink: log.sink,
+      createForwarder: () => cloud.forwarder,
+    },
+  );
   return { api, cloud, log };
 }
 
@@ -70,7 +76,13 @@ describe('createKlaviyo (script tag and npm hosts)', () => {
     api.page('Cart', { step: 2 });
     api.page({ step: 3 });
     const names = klaviyoReceived().map((c) => (c as unknown[])[1]);
-    expect(names).toEqual(['Viewed a Page', 'Viewed Home page', 'Viewed Shop Cart page', 'Viewed Cart page', 'Viewed a Page']);
+    expect(names).toEqual([
+      'Viewed a Page',
+      'Viewed Home page',
+      'Viewed Shop Cart page',
+      'Viewed Cart page',
+      'Viewed a Page',
+    ]);
     expect((klaviyoReceived()[2] as unknown[])[2]).toEqual({
       path: '/products/1',
       referrer: '',
@@ -99,7 +111,11 @@ describe('createKlaviyo (script tag and npm hosts)', () => {
       channel: 'web',
       context: { traits: { email: 'a@b.co' } },
     });
-    expect(cloud.forwarded[1].message).toMatchObject({ type: 'screen', name: 'Home', properties: { tab: 1, name: 'Home' } });
+    expect(cloud.forwarded[1].message).toMatchObject({
+      type: 'screen',
+      name: 'Home',
+      properties: { tab: 1, name: 'Home' },
+    });
   });
 
   it('what cannot be sent is dropped with its reason logged; the host objects are never changed', () => {
@@ -196,7 +212,12 @@ describe('createSegmentPlugin', () => {
 
   it('has the analytics-next destination plugin shape', () => {
     const plugin = createSegmentPlugin({ publicApiKey: 'AbC123' });
-    expect([plugin.name, plugin.type, typeof plugin.load, typeof plugin.isLoaded]).toEqual(['Klaviyo', 'destination', 'function', 'function']);
+    expect([plugin.name, plugin.type, typeof plugin.load, typeof plugin.isLoaded]).toEqual([
+      'Klaviyo',
+      'destination',
+      'function',
+      'function',
+    ]);
     expect(plugin.isLoaded()).toBe(false);
   });
 
@@ -204,12 +225,20 @@ describe('createSegmentPlugin', () => {
     vi.useFakeTimers();
     const inserted = serveKlaviyo('hang');
     const plugin = createSegmentPlugin({ publicApiKey: 'AbC123' });
-    const identify = ctx({ type: 'identify', userId: 'u1', anonymousId: 'a1', traits: { email: 'a@b.co' }, timestamp: new Date(0) });
+    const identify = ctx({
+      type: 'identify',
+      userId: 'u1',
+      anonymousId: 'a1',
+      traits: { email: 'a@b.co' },
+      timestamp: new Date(0),
+    });
     const before = structuredClone(identify.event);
     expect(plugin.identify(identify)).toBe(identify);
     await plugin.load(ctx({}), {});
     expect(plugin.isLoaded()).toBe(true);
-    plugin.track(ctx({ type: 'track', event: 'Order Completed', anonymousId: 'a1', properties: { order_id: 'o1', revenue: 5 } }));
+    plugin.track(
+      ctx({ type: 'track', event: 'Order Completed', anonymousId: 'a1', properties: { order_id: 'o1', revenue: 5 } }),
+    );
     expect(klaviyoReceived()).toEqual([]);
     const { runStandIn } = await import('./helpers/klaviyoScript.js');
     runStandIn(inserted[0]);

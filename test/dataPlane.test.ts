@@ -5,9 +5,11 @@ import { startDataPlane } from '../e2e/dataPlane.mjs';
 
 let dp: any;
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(dp.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }).then(
-    async (r) => [r.status, await r.text()],
-  );
+  fetch(dp.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  }).then(async (r) => [r.status, await r.text()]);
 const auth = (key: string) => ({ authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` });
 const msg = { type: 'track', event: 'A', anonymousId: 'a1', messageId: 'm1' };
 
@@ -25,15 +27,24 @@ describe('local data plane (the rules of the real gateway)', () => {
   it('401 without auth or with another key; the beacon path takes ?writeKey=', async () => {
     expect(await post('/v1/batch', { batch: [msg] })).toEqual([401, 'failed to read writekey from header']);
     expect(await post('/v1/batch', { batch: [msg] }, auth('nope'))).toEqual([401, 'invalid write key']);
-    expect(await post('/beacon/v1/batch', { batch: [msg] })).toEqual([401, 'failed to read writekey from query params']);
-    expect(await post('/beacon/v1/batch?writeKey=wk', { batch: [msg] }, { 'content-type': 'text/plain' })).toEqual([200, 'ok']);
+    expect(await post('/beacon/v1/batch', { batch: [msg] })).toEqual([
+      401,
+      'failed to read writekey from query params',
+    ]);
+    expect(await post('/beacon/v1/batch?writeKey=wk', { batch: [msg] }, { 'content-type': 'text/plain' })).toEqual([
+      200,
+      'ok',
+    ]);
     expect(dp.received).toEqual([{ ...msg, via: 'beacon' }]);
   });
 
   it('400 for bad JSON, an empty batch, or any message without userId and anonymousId (whole batch)', async () => {
     expect(await post('/v1/batch', '{', auth('wk'))).toEqual([400, 'invalid json']);
     expect(await post('/v1/batch', { batch: [] }, auth('wk'))).toEqual([400, 'empty batch payload']);
-    expect(await post('/v1/batch', { batch: [msg, { type: 'track', anonymousId: ' ' }] }, auth('wk'))).toEqual([400, 'request neither has anonymousId nor userId']);
+    expect(await post('/v1/batch', { batch: [msg, { type: 'track', anonymousId: ' ' }] }, auth('wk'))).toEqual([
+      400,
+      'request neither has anonymousId nor userId',
+    ]);
     expect(dp.received).toEqual([]);
   });
 
@@ -53,7 +64,10 @@ describe('local data plane (the rules of the real gateway)', () => {
 
   it('hang never answers; reset drops the connection', async () => {
     dp.fail('hang', 1);
-    const hung = await Promise.race([post('/v1/batch', { batch: [msg] }, auth('wk')), new Promise((r) => setTimeout(() => r('no answer'), 300))]);
+    const hung = await Promise.race([
+      post('/v1/batch', { batch: [msg] }, auth('wk')),
+      new Promise((r) => setTimeout(() => r('no answer'), 300)),
+    ]);
     expect(hung).toBe('no answer');
     dp.fail('reset', 1);
     await expect(post('/v1/batch', { batch: [msg] }, auth('wk'))).rejects.toThrow();

@@ -16,12 +16,36 @@ import { recordingSink } from './helpers/harness.js';
 const RUNS = { numRuns: 250, seed: 20261123 };
 
 const HUGE = 'x'.repeat(1024 * 1024);
-const SPECIAL_KEYS = ['__proto__', 'constructor', 'prototype', 'revenue', 'value', 'total', '$value', 'products', 'items', 'email', 'phone', 'properties', 'name', 'price', 'quantity', 'order_id', 'product_id', 'address', 'company', 'categories', 'listId', 'subscribe'];
+const SPECIAL_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'revenue',
+  'value',
+  'total',
+  '$value',
+  'products',
+  'items',
+  'email',
+  'phone',
+  'properties',
+  'name',
+  'price',
+  'quantity',
+  'order_id',
+  'product_id',
+  'address',
+  'company',
+  'categories',
+  'listId',
+  'subscribe',
+];
 
 /** An object with exactly these own keys, even `__proto__` (plain assignment would set the prototype). */
 function ownObject(entries: Array<[string, unknown]>): Record<string, unknown> {
   const o: Record<string, unknown> = {};
-  for (const [k, v] of entries) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of entries)
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   return o;
 }
 
@@ -32,7 +56,23 @@ function deep(levels: number): unknown {
 }
 
 const leaf = fc.oneof(
-  fc.constantFrom(null, undefined, NaN, Infinity, -Infinity, 0, -0, '', ' ', '12.50', '$9.99', 'abc', '+15005550006', true, false),
+  fc.constantFrom(
+    null,
+    undefined,
+    NaN,
+    Infinity,
+    -Infinity,
+    0,
+    -0,
+    '',
+    ' ',
+    '12.50',
+    '$9.99',
+    'abc',
+    '+15005550006',
+    true,
+    false,
+  ),
   fc.integer(),
   fc.double(),
   fc.string(),
@@ -44,13 +84,21 @@ const leaf = fc.oneof(
 );
 
 const { value: jsonLike } = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('array'), tie('object'), fc.constant(deep(60))),
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    tie('array'),
+    tie('object'),
+    fc.constant(deep(60)),
+  ),
   array: fc.array(tie('value'), { maxLength: 4 }),
   object: fc
-    .array(fc.tuple(fc.oneof(fc.constantFrom(...SPECIAL_KEYS), fc.string({ maxLength: 6 })), tie('value')), { maxLength: 6 })
+    .array(fc.tuple(fc.oneof(fc.constantFrom(...SPECIAL_KEYS), fc.string({ maxLength: 6 })), tie('value')), {
+      maxLength: 6,
+    })
     .chain((entries) =>
       fc.boolean().map((circular) => {
-        const o = ownObject(entries as Array<[string, unknown]>);
+        const o = ownObject(entries);
         if (circular) o.self = o;
         return o;
       }),
@@ -58,7 +106,19 @@ const { value: jsonLike } = fc.letrec((tie) => ({
 }));
 
 const eventName = fc.oneof(
-  fc.constantFrom('Product Viewed', 'product_clicked', ' PRODUCT ADDED ', 'Checkout Started', 'Order Completed', 'Signed Up', '', null, undefined, 42, {}),
+  fc.constantFrom(
+    'Product Viewed',
+    'product_clicked',
+    ' PRODUCT ADDED ',
+    'Checkout Started',
+    'Order Completed',
+    'Signed Up',
+    '',
+    null,
+    undefined,
+    42,
+    {},
+  ),
   fc.string(),
 );
 
@@ -73,7 +133,10 @@ const message = fc.record(
     groupId: jsonLike,
     properties: jsonLike,
     traits: jsonLike,
-    context: fc.oneof(jsonLike, jsonLike.map((traits) => ({ traits }))),
+    context: fc.oneof(
+      jsonLike,
+      jsonLike.map((traits) => ({ traits })),
+    ),
     messageId: jsonLike,
     originalTimestamp: jsonLike,
   },
@@ -84,7 +147,7 @@ const message = fc.record(
 function deepFreeze(value: unknown, seen = new Set<unknown>()): unknown {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value)) return value;
   seen.add(value);
-  for (const key of Reflect.ownKeys(value as object)) {
+  for (const key of Reflect.ownKeys(value)) {
     const d = Object.getOwnPropertyDescriptor(value, key);
     if (d && 'value' in d) deepFreeze(d.value, seen);
   }
@@ -114,9 +177,9 @@ describe('property-based: the mapping', () => {
       fc.property(message, fc.boolean(), fc.boolean(), (m, enforceEmailAsPrimary, additionalPageInfo) => {
         deepFreeze(m);
         for (const result of [
-          mapIdentify(m as never, { enforceEmailAsPrimary }),
-          mapTrack(m as never, {}),
-          mapPage(m as never, { sendPageAsTrack: true, additionalPageInfo }),
+          mapIdentify(m, { enforceEmailAsPrimary }),
+          mapTrack(m, {}),
+          mapPage(m, { sendPageAsTrack: true, additionalPageInfo }),
         ]) {
           checkCommands(result.commands);
           expect(result.warnings.every((w) => typeof w === 'string' && w.length > 0)).toBe(true);
@@ -129,30 +192,46 @@ describe('property-based: the mapping', () => {
 
   it('a custom track keeps every property or says why it did not', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }).filter((s) => s.trim() !== '' && !/product|checkout|order/i.test(s)), jsonLike, (event, properties) => {
-        const { commands, warnings } = mapTrack({ type: 'track', event, properties } as never);
-        if (properties === null || properties === undefined) return;
-        const isObject = typeof properties === 'object' && !Array.isArray(properties);
-        if (!isObject) {
-          expect(warnings.some((w) => w.startsWith('properties is not an object'))).toBe(true);
-          return;
-        }
-        const out = commands[0][2] as Record<string, unknown>;
-        for (const key of Object.keys(properties as object)) {
-          if ((properties as Record<string, unknown>)[key] === undefined) continue; // not a value: JSON has no undefined
-          const accounted =
-            key in out || (key === 'revenue' && '$value' in out) || warnings.some((w) => w.includes(`properties.${key}`));
-          expect(accounted, `property ${JSON.stringify(key)}`).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }).filter((s) => s.trim() !== '' && !/product|checkout|order/i.test(s)),
+        jsonLike,
+        (event, properties) => {
+          const { commands, warnings } = mapTrack({ type: 'track', event, properties });
+          if (properties === null || properties === undefined) return;
+          const isObject = typeof properties === 'object' && !Array.isArray(properties);
+          if (!isObject) {
+            expect(warnings.some((w) => w.startsWith('properties is not an object'))).toBe(true);
+            return;
+          }
+          const out = commands[0][2] as Record<string, unknown>;
+          for (const key of Object.keys(properties)) {
+            if ((properties as Record<string, unknown>)[key] === undefined) continue; // not a value: JSON has no undefined
+            const accounted =
+              key in out ||
+              (key === 'revenue' && '$value' in out) ||
+              warnings.some((w) => w.includes(`properties.${key}`));
+            expect(accounted, `property ${JSON.stringify(key)}`).toBe(true);
+          }
+        },
+      ),
       RUNS,
     );
   });
 
   it('pollution attempts through JSON payloads change no prototype', () => {
-    const payload = JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}, "a": {"__proto__": {"polluted": "yes"}}}');
+    const payload = JSON.parse(
+      '{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}, "a": {"__proto__": {"polluted": "yes"}}}',
+    );
     for (const map of [mapIdentify, mapTrack, mapPage]) {
-      const { commands, warnings } = map({ type: 'track', event: 'E', properties: payload, context: { traits: { ...payload, email: 'a@b.co' } } } as never, { sendPageAsTrack: true, additionalPageInfo: true } as never);
+      const { commands, warnings } = map(
+        {
+          type: 'track',
+          event: 'E',
+          properties: payload,
+          context: { traits: { ...payload, email: 'a@b.co' } },
+        },
+        { sendPageAsTrack: true, additionalPageInfo: true },
+      );
       expect(JSON.stringify(commands)).not.toContain('polluted');
       expect(warnings.some((w) => w.includes('__proto__ is an unsafe key; dropped.'))).toBe(true);
     }
@@ -168,19 +247,23 @@ describe('property-based: the core and the forwarder', () => {
 
   it('DeviceMode.handle never throws and never hits its internal-error guard, whatever klaviyo.js does', () => {
     fc.assert(
-      fc.property(fc.array(message, { maxLength: 5 }), fc.constantFrom('load', 'error') as fc.Arbitrary<'load' | 'error'>, (messages, outcome) => {
-        cleanPage();
-        serveKlaviyo(outcome);
-        const log = recordingSink();
-        const core = new DeviceMode({ publicApiKey: 'AbC123', sendPageAsTrack: true }, { logSink: log.sink });
-        core.start();
-        for (const m of messages) {
-          deepFreeze(m);
-          expect(() => core.handle(m)).not.toThrow();
-        }
-        expect(log.lines.filter(([, l]) => l.includes('internal error'))).toEqual([]);
-        vi.restoreAllMocks();
-      }),
+      fc.property(
+        fc.array(message, { maxLength: 5 }),
+        fc.constantFrom('load', 'error') as fc.Arbitrary<'load' | 'error'>,
+        (messages, outcome) => {
+          cleanPage();
+          serveKlaviyo(outcome);
+          const log = recordingSink();
+          const core = new DeviceMode({ publicApiKey: 'AbC123', sendPageAsTrack: true }, { logSink: log.sink });
+          core.start();
+          for (const m of messages) {
+            deepFreeze(m);
+            expect(() => core.handle(m)).not.toThrow();
+          }
+          expect(log.lines.filter(([, l]) => l.includes('internal error'))).toEqual([]);
+          vi.restoreAllMocks();
+        },
+      ),
       { ...RUNS, numRuns: 100 },
     );
   });
@@ -189,27 +272,44 @@ describe('property-based: the core and the forwarder', () => {
     vi.useFakeTimers();
     try {
       fc.assert(
-        fc.property(message, fc.constantFrom('list subscription', 'group', 'screen', 'klaviyo.js failed'), (m, reason) => {
-          deepFreeze(m);
-          const log = recordingSink();
-          const f = new CloudForwarder({ cloudMode: { dataPlaneUrl: 'https://dp.example.com', writeKey: 'wk' }, listId: undefined, consent: ['email'], smsConsent: false }, createLogger('debug', log.sink), window, {
-            transport: async () => 200,
-            beacon: () => true,
-          });
-          try {
-            expect(() => f.forward(m as never, reason as never)).not.toThrow();
-            const queued = f.queued();
-            if (queued.length === 0) expect(log.lines.some(([level, line]) => level === 'warn' && line.includes('not forwarded'))).toBe(true);
-            for (const q of queued) {
-              expect(JSON.parse(JSON.stringify(q))).toEqual(q);
-              expect(typeof q.anonymousId === 'string' && q.anonymousId.trim() !== '').toBe(true);
-              expect(q.integrations).toEqual({ All: false, Klaviyo: true });
-              expect(JSON.stringify(q).length).toBeLessThanOrEqual(32 * 1024);
+        fc.property(
+          message,
+          fc.constantFrom('list subscription', 'group', 'screen', 'klaviyo.js failed'),
+          (m, reason) => {
+            deepFreeze(m);
+            const log = recordingSink();
+            const f = new CloudForwarder(
+              {
+                cloudMode: { dataPlaneUrl: 'https://dp.example.com', writeKey: 'wk' },
+                listId: undefined,
+                consent: ['email'],
+                smsConsent: false,
+              },
+              createLogger('debug', log.sink),
+              window,
+              {
+                transport: async () => 200,
+                beacon: () => true,
+              },
+            );
+            try {
+              expect(() => f.forward(m as never, reason as never)).not.toThrow();
+              const queued = f.queued();
+              if (queued.length === 0)
+                expect(log.lines.some(([level, line]) => level === 'warn' && line.includes('not forwarded'))).toBe(
+                  true,
+                );
+              for (const q of queued) {
+                expect(JSON.parse(JSON.stringify(q))).toEqual(q);
+                expect(typeof q.anonymousId === 'string' && q.anonymousId.trim() !== '').toBe(true);
+                expect(q.integrations).toEqual({ All: false, Klaviyo: true });
+                expect(JSON.stringify(q).length).toBeLessThanOrEqual(32 * 1024);
+              }
+            } finally {
+              f.dispose();
             }
-          } finally {
-            f.dispose();
-          }
-        }),
+          },
+        ),
         RUNS,
       );
     } finally {

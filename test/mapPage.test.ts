@@ -26,7 +26,9 @@ describe('mapPage', () => {
   it('additionalPageInfo attaches a copy of the page properties', () => {
     const message = page('Cart', 'Shop', { path: '/cart', url: 'https://shop.example.com/cart' });
     const before = clone(message);
-    const [[, , props]] = mapPage(message, { sendPageAsTrack: true, additionalPageInfo: true }).commands as [[string, string, Record<string, unknown>]];
+    const [[, , props]] = mapPage(message, { sendPageAsTrack: true, additionalPageInfo: true }).commands as [
+      [string, string, Record<string, unknown>],
+    ];
     expect(props).toEqual({ path: '/cart', url: 'https://shop.example.com/cart', name: 'Cart', category: 'Shop' });
     expect(props).not.toBe(message.properties); // B10: a copy, not the host's object
     props.path = '/changed';
@@ -37,14 +39,29 @@ describe('mapPage', () => {
 describe('mapMessage', () => {
   it('dispatches by type and explains types it does not map', () => {
     expect(mapMessage(rudderMessage({ type: 'track', event: 'A' })).commands).toEqual([['track', 'A', {}]]);
-    expect(mapMessage(rudderMessage({ type: 'group' }))).toEqual({ commands: [], warnings: ['group has no device-mode mapping.'] });
+    expect(mapMessage(rudderMessage({ type: 'group' }))).toEqual({
+      commands: [],
+      warnings: ['group has no device-mode mapping.'],
+    });
     expect(mapMessage(null as never)).toEqual({ commands: [], warnings: ['undefined has no device-mode mapping.'] });
   });
 
   it('never throws, even on a message whose getters throw', () => {
-    const hostile = new Proxy({}, { get: () => { throw new Error('boom'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('boom');
+        },
+      },
+    );
     expect(mapMessage(hostile as never).commands).toEqual([]);
-    const props = Object.defineProperty({ ok: 1 }, 'bad', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const props = Object.defineProperty({ ok: 1 }, 'bad', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     expect(mapMessage(rudderMessage({ type: 'track', event: 'E', properties: props }))).toEqual({
       commands: [['track', 'E', { ok: 1 }]],
       warnings: ['properties.bad threw when read; dropped.'],

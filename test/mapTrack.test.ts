@@ -9,14 +9,34 @@ const custom: Row[] = [
   ['custom name is trimmed, case kept', '  Signed Up ', {}, [['track', 'Signed Up', {}]]],
   ['no properties → empty object', 'Signed Up', undefined, [['track', 'Signed Up', {}]]],
   ['null properties do not throw (B7)', 'Signed Up', null, [['track', 'Signed Up', {}]]],
-  ['revenue → $value', 'Subscribed', { revenue: 90, plan: 'pro' }, [['track', 'Subscribed', { $value: 90, plan: 'pro' }]]],
+  [
+    'revenue → $value',
+    'Subscribed',
+    { revenue: 90, plan: 'pro' },
+    [['track', 'Subscribed', { $value: 90, plan: 'pro' }]],
+  ],
   ['revenue 0 is a value (B11)', 'Subscribed', { revenue: 0 }, [['track', 'Subscribed', { $value: 0 }]]],
   ['string revenue is coerced (B11)', 'Subscribed', { revenue: '12.50' }, [['track', 'Subscribed', { $value: 12.5 }]]],
-  ['currency-prefixed revenue is coerced', 'Subscribed', { revenue: '$9.99' }, [['track', 'Subscribed', { $value: 9.99 }]]],
-  ['non-numeric revenue is kept as revenue, never a string $value', 'Subscribed', { revenue: 'lots' }, [['track', 'Subscribed', { revenue: 'lots' }]]],
+  [
+    'currency-prefixed revenue is coerced',
+    'Subscribed',
+    { revenue: '$9.99' },
+    [['track', 'Subscribed', { $value: 9.99 }]],
+  ],
+  [
+    'non-numeric revenue is kept as revenue, never a string $value',
+    'Subscribed',
+    { revenue: 'lots' },
+    [['track', 'Subscribed', { revenue: 'lots' }]],
+  ],
   ['raw $value string coerced', 'Subscribed', { $value: '3' }, [['track', 'Subscribed', { $value: 3 }]]],
   ['raw non-numeric $value dropped', 'Subscribed', { $value: 'x' }, [['track', 'Subscribed', {}]]],
-  ['nested properties pass through', 'Quiz', { answers: { q1: 'a' }, list: [1, 2] }, [['track', 'Quiz', { answers: { q1: 'a' }, list: [1, 2] }]]],
+  [
+    'nested properties pass through',
+    'Quiz',
+    { answers: { q1: 'a' }, list: [1, 2] },
+    [['track', 'Quiz', { answers: { q1: 'a' }, list: [1, 2] }]],
+  ],
   ['numeric event name becomes text', 42, {}, [['track', '42', {}]]],
   ['nameless track is not sent', '', { a: 1 }, []],
   ['null event name is not sent', null, { a: 1 }, []],
@@ -79,7 +99,12 @@ const ecommerce: Row[] = [
       ['trackViewedItem', { ItemId: '7', Categories: ['Games'] }],
     ],
   ],
-  ['Product Viewed without name or id: no trackViewedItem', 'Product Viewed', { brand: 'X' }, [['track', 'Viewed Product', { Brand: 'X' }]]],
+  [
+    'Product Viewed without name or id: no trackViewedItem',
+    'Product Viewed',
+    { brand: 'X' },
+    [['track', 'Viewed Product', { Brand: 'X' }]],
+  ],
   ['Product Viewed with null properties (B7)', 'Product Viewed', null, [['track', 'Viewed Product', {}]]],
   [
     'Product Added → Added to Cart with AddedItem*, Items from products (B6), derived ItemNames (B5)',
@@ -96,7 +121,16 @@ const ecommerce: Row[] = [
       categories: ['Fiction'],
       checkout_url: 'https://shop.example.com/checkout',
       products: [
-        { product_id: '1111', sku: 'P1', name: 'Pooh', price: 9.99, quantity: 1, url: 'https://u/p', image_url: 'https://i/p.png', categories: ['Fiction'] },
+        {
+          product_id: '1111',
+          sku: 'P1',
+          name: 'Pooh',
+          price: 9.99,
+          quantity: 1,
+          url: 'https://u/p',
+          image_url: 'https://i/p.png',
+          categories: ['Fiction'],
+        },
         { product_id: '2222', name: 'Piglet', price: 9.995, quantity: 2, category: 'Children', gift: true },
       ],
     },
@@ -118,8 +152,26 @@ const ecommerce: Row[] = [
           Categories: ['Fiction', 'Children'],
           CheckoutURL: 'https://shop.example.com/checkout',
           Items: [
-            { ProductID: '1111', SKU: 'P1', ProductName: 'Pooh', Quantity: 1, ItemPrice: 9.99, RowTotal: 9.99, ProductURL: 'https://u/p', ImageURL: 'https://i/p.png', ProductCategories: ['Fiction'] },
-            { ProductID: '2222', ProductName: 'Piglet', Quantity: 2, ItemPrice: 9.995, RowTotal: 19.99, ProductCategories: ['Children'], gift: true },
+            {
+              ProductID: '1111',
+              SKU: 'P1',
+              ProductName: 'Pooh',
+              Quantity: 1,
+              ItemPrice: 9.99,
+              RowTotal: 9.99,
+              ProductURL: 'https://u/p',
+              ImageURL: 'https://i/p.png',
+              ProductCategories: ['Fiction'],
+            },
+            {
+              ProductID: '2222',
+              ProductName: 'Piglet',
+              Quantity: 2,
+              ItemPrice: 9.995,
+              RowTotal: 19.99,
+              ProductCategories: ['Children'],
+              gift: true,
+            },
           ],
         },
       ],
@@ -135,7 +187,13 @@ const ecommerce: Row[] = [
   [
     'Checkout Started → Started Checkout, ItemNames from lines (B5)',
     'Checkout Started',
-    { order_id: 'cart-9', value: '59.97', checkout_url: 'https://c', products: [{ name: 'A', price: 19.99, quantity: 3, categories: ['X', 'Y'] }], coupon: 'TEN' },
+    {
+      order_id: 'cart-9',
+      value: '59.97',
+      checkout_url: 'https://c',
+      products: [{ name: 'A', price: 19.99, quantity: 3, categories: ['X', 'Y'] }],
+      coupon: 'TEN',
+    },
     [
       [
         'track',
@@ -152,8 +210,18 @@ const ecommerce: Row[] = [
       ],
     ],
   ],
-  ['Checkout Started with null properties does not throw (B7)', 'Checkout Started', null, [['track', 'Started Checkout', {}]]],
-  ['Checkout Started: given item_names used (B5)', 'Checkout Started', { item_names: ['A'] }, [['track', 'Started Checkout', { ItemNames: ['A'] }]]],
+  [
+    'Checkout Started with null properties does not throw (B7)',
+    'Checkout Started',
+    null,
+    [['track', 'Started Checkout', {}]],
+  ],
+  [
+    'Checkout Started: given item_names used (B5)',
+    'Checkout Started',
+    { item_names: ['A'] },
+    [['track', 'Started Checkout', { ItemNames: ['A'] }]],
+  ],
 ];
 
 // Segment's classic fixture F1 (research klaviyo-onsite-and-peers.md B.1), under RudderStack's event name.
@@ -167,8 +235,25 @@ const f1 = {
   coupon: 'hasbros',
   currency: 'USD',
   products: [
-    { product_id: '507f1f77bcf86cd799439011', sku: '45790-32', name: 'Monopoly: 3rd Edition', price: 19, quantity: 1, category: 'Games', url: 'http://www.example.com/path/to/product', image_url: 'http://www.example.com/path/to/product/image.png' },
-    { product_id: '505bd76785ebb509fc183733', sku: '46493-32', name: 'Suh dude', price: 17.38, quantity: 2, category: 'Interwebs', brand: 'Acme' },
+    {
+      product_id: '507f1f77bcf86cd799439011',
+      sku: '45790-32',
+      name: 'Monopoly: 3rd Edition',
+      price: 19,
+      quantity: 1,
+      category: 'Games',
+      url: 'http://www.example.com/path/to/product',
+      image_url: 'http://www.example.com/path/to/product/image.png',
+    },
+    {
+      product_id: '505bd76785ebb509fc183733',
+      sku: '46493-32',
+      name: 'Suh dude',
+      price: 17.38,
+      quantity: 2,
+      category: 'Interwebs',
+      brand: 'Acme',
+    },
   ],
 };
 
@@ -184,8 +269,27 @@ describe('mapTrack', () => {
     const message = track('Order Completed', f1);
     const before = clone(message);
     const items = [
-      { ProductID: '507f1f77bcf86cd799439011', SKU: '45790-32', ProductName: 'Monopoly: 3rd Edition', Quantity: 1, ItemPrice: 19, RowTotal: 19, ProductURL: 'http://www.example.com/path/to/product', ImageURL: 'http://www.example.com/path/to/product/image.png', ProductCategories: ['Games'] },
-      { ProductID: '505bd76785ebb509fc183733', SKU: '46493-32', ProductName: 'Suh dude', Quantity: 2, ItemPrice: 17.38, RowTotal: 34.76, ProductCategories: ['Interwebs'], brand: 'Acme' },
+      {
+        ProductID: '507f1f77bcf86cd799439011',
+        SKU: '45790-32',
+        ProductName: 'Monopoly: 3rd Edition',
+        Quantity: 1,
+        ItemPrice: 19,
+        RowTotal: 19,
+        ProductURL: 'http://www.example.com/path/to/product',
+        ImageURL: 'http://www.example.com/path/to/product/image.png',
+        ProductCategories: ['Games'],
+      },
+      {
+        ProductID: '505bd76785ebb509fc183733',
+        SKU: '46493-32',
+        ProductName: 'Suh dude',
+        Quantity: 2,
+        ItemPrice: 17.38,
+        RowTotal: 34.76,
+        ProductCategories: ['Interwebs'],
+        brand: 'Acme',
+      },
     ];
     expect(mapTrack(message).commands).toEqual([
       [
@@ -263,25 +367,42 @@ describe('mapTrack', () => {
   });
 
   it('Order Completed without order_id: no $event_id, and says why', () => {
-    const { commands, warnings } = mapTrack(track('Order Completed', { revenue: 5, products: [{ name: 'A', price: 5 }] }));
+    const { commands, warnings } = mapTrack(
+      track('Order Completed', { revenue: 5, products: [{ name: 'A', price: 5 }] }),
+    );
     expect(commands).toEqual([
-      ['track', 'Placed Order', { $value: 5, ItemNames: ['A'], Items: [{ ProductName: 'A', ItemPrice: 5, RowTotal: 5 }] }],
+      [
+        'track',
+        'Placed Order',
+        { $value: 5, ItemNames: ['A'], Items: [{ ProductName: 'A', ItemPrice: 5, RowTotal: 5 }] },
+      ],
       ['track', 'Ordered Product', { ProductName: 'A', ItemPrice: 5, RowTotal: 5, $value: 5 }],
     ]);
-    expect(warnings).toEqual(['Order Completed has no order_id: Klaviyo cannot de-duplicate Placed Order or Ordered Product.']);
+    expect(warnings).toEqual([
+      'Order Completed has no order_id: Klaviyo cannot de-duplicate Placed Order or Ordered Product.',
+    ]);
   });
 
   it('eventNames overrides the Klaviyo metric names', () => {
     const eventNames = { 'Viewed Product': 'Hydrogen Viewed Product', 'Ordered Product': 'Line Ordered' };
-    expect(mapTrack(track('Product Viewed', { name: 'A' }), { eventNames }).commands[0]).toEqual(['track', 'Hydrogen Viewed Product', { ProductName: 'A' }]);
-    const order = mapTrack(track('Order Completed', { order_id: 'o', products: [{ sku: 's' }] }), { eventNames }).commands;
+    expect(mapTrack(track('Product Viewed', { name: 'A' }), { eventNames }).commands[0]).toEqual([
+      'track',
+      'Hydrogen Viewed Product',
+      { ProductName: 'A' },
+    ]);
+    const order = mapTrack(track('Order Completed', { order_id: 'o', products: [{ sku: 's' }] }), {
+      eventNames,
+    }).commands;
     expect(order.map((c) => c[1])).toEqual(['Placed Order', 'Line Ordered']);
   });
 
   it('lines that are not objects are skipped with a reason', () => {
     const { commands, warnings } = mapTrack(track('Product Added', { products: [null, 'x', { name: 'A' }] }));
     expect(commands).toEqual([['track', 'Added to Cart', { ItemNames: ['A'], Items: [{ ProductName: 'A' }] }]]);
-    expect(warnings).toEqual(['properties.products[0] is not an object; skipped.', 'properties.products[1] is not an object; skipped.']);
+    expect(warnings).toEqual([
+      'properties.products[0] is not an object; skipped.',
+      'properties.products[1] is not an object; skipped.',
+    ]);
   });
 
   it('explains dropped and altered values', () => {
@@ -297,7 +418,9 @@ describe('mapTrack', () => {
 
   it('the pushed properties share no object with the input', () => {
     const properties = { nested: { a: 1 }, products: [{ name: 'A', extra: { b: 2 } }] };
-    const [[, , out]] = mapTrack(track('Product Added', properties)).commands as [[string, string, Record<string, any>]];
+    const [[, , out]] = mapTrack(track('Product Added', properties)).commands as [
+      [string, string, Record<string, any>],
+    ];
     out.Items[0].extra.b = 99;
     expect(properties.products[0].extra.b).toBe(2);
     const [[, , custom]] = mapTrack(track('X', properties)).commands as [[string, string, Record<string, any>]];

@@ -58,7 +58,10 @@ describe('consent', () => {
     core.grantConsent();
     expect(klaviyoReceived()).toHaveLength(200);
     expect((klaviyoReceived()[0] as unknown[])[1]).toBe('E1');
-    expect(log.lines).toContainEqual(['warn', '[klaviyo-device-mode] waiting for consent: more than 200 calls held; the oldest was dropped.']);
+    expect(log.lines).toContainEqual([
+      'warn',
+      '[klaviyo-device-mode] waiting for consent: more than 200 calls held; the oldest was dropped.',
+    ]);
   });
 
   it('calls held before consent are copies: later changes by the host do not leak in', () => {
@@ -95,14 +98,20 @@ describe('reset clears personal data', () => {
 });
 
 describe('security', () => {
-  it.each(['AbC12&x=1', 'AbC12"', '../../x', 'AbC 12', 'ÄbC123'])('a malformed public key never reaches a URL: %j', (publicApiKey) => {
-    serveKlaviyo('load');
-    const log = recordingSink();
-    const core = new DeviceMode({ publicApiKey }, { logSink: log.sink });
-    core.start();
-    expect(document.querySelectorAll('script')).toHaveLength(0);
-    expect(log.lines[0]).toEqual(['error', expect.stringMatching(/^\[klaviyo-device-mode\] disabled: publicApiKey must be exactly 6 letters or digits/)]);
-  });
+  it.each(['AbC12&x=1', 'AbC12"', '../../x', 'AbC 12', 'ÄbC123'])(
+    'a malformed public key never reaches a URL: %j',
+    (publicApiKey) => {
+      serveKlaviyo('load');
+      const log = recordingSink();
+      const core = new DeviceMode({ publicApiKey }, { logSink: log.sink });
+      core.start();
+      expect(document.querySelectorAll('script')).toHaveLength(0);
+      expect(log.lines[0]).toEqual([
+        'error',
+        expect.stringMatching(/^\[klaviyo-device-mode\] disabled: publicApiKey must be exactly 6 letters or digits/),
+      ]);
+    },
+  );
 
   it('a private key is refused loudly, at error level, telling the user to revoke it', () => {
     const log = recordingSink();
@@ -138,14 +147,31 @@ describe('security', () => {
 
   it('a cloud-mode data plane must be https (http only on localhost)', () => {
     const log = recordingSink();
-    new DeviceMode({ publicApiKey: 'AbC123', cloudMode: { dataPlaneUrl: 'http://dp.example.com', writeKey: 'wk' } }, { logSink: log.sink });
+    new DeviceMode(
+      { publicApiKey: 'AbC123', cloudMode: { dataPlaneUrl: 'http://dp.example.com', writeKey: 'wk' } },
+      { logSink: log.sink },
+    );
     expect(log.lines).toContainEqual(['warn', expect.stringMatching(/^\[klaviyo-device-mode\] cloudMode ignored/)]);
   });
 
   it('no eval, Function constructor, innerHTML, document.write or string timers in the source or the bundles', () => {
-    const files = [...walk(resolve('src')), ...['dist/Klaviyo.min.js', 'dist/klaviyo-device-mode.iife.js', 'dist/snippet.min.js'].map((f) => resolve(f)).filter(exists)];
+    const files = [
+      ...walk(resolve('src')),
+      ...['dist/Klaviyo.min.js', 'dist/klaviyo-device-mode.iife.js', 'dist/snippet.min.js']
+        .map((f) => resolve(f))
+        .filter(exists),
+    ];
     expect(files.length).toBeGreaterThan(20);
-    const forbidden = [/\beval\s*\(/, /new\s+Function\s*\(/, /\bFunction\s*\(\s*['"`]/, /innerHTML/, /outerHTML/, /insertAdjacentHTML/, /document\.write/, /setTimeout\s*\(\s*['"`]/];
+    const forbidden = [
+      /\beval\s*\(/,
+      /new\s+Function\s*\(/,
+      /\bFunction\s*\(\s*['"`]/,
+      /innerHTML/,
+      /outerHTML/,
+      /insertAdjacentHTML/,
+      /document\.write/,
+      /setTimeout\s*\(\s*['"`]/,
+    ];
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
       for (const pattern of forbidden) expect(pattern.test(text), `${file} matches ${pattern}`).toBe(false);

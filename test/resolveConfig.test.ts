@@ -81,15 +81,26 @@ describe('resolveConfig', () => {
   });
 
   it('validates cloudMode: https only (http on localhost), trailing slash removed', () => {
-    expect(resolve({ publicApiKey: 'AbC123', cloudMode: { dataPlaneUrl: 'https://dp.example.com/', writeKey: 'wk' } }).config.cloudMode).toEqual({
+    expect(
+      resolve({ publicApiKey: 'AbC123', cloudMode: { dataPlaneUrl: 'https://dp.example.com/', writeKey: 'wk' } }).config
+        .cloudMode,
+    ).toEqual({
       dataPlaneUrl: 'https://dp.example.com',
       writeKey: 'wk',
     });
-    expect(resolve({ publicApiKey: 'AbC123', cloudMode: { dataPlaneUrl: 'http://127.0.0.1:8080', writeKey: 'wk' } }).config.cloudMode).toEqual({
+    expect(
+      resolve({ publicApiKey: 'AbC123', cloudMode: { dataPlaneUrl: 'http://127.0.0.1:8080', writeKey: 'wk' } }).config
+        .cloudMode,
+    ).toEqual({
       dataPlaneUrl: 'http://127.0.0.1:8080',
       writeKey: 'wk',
     });
-    for (const cloudMode of [{ dataPlaneUrl: 'http://dp.example.com', writeKey: 'wk' }, { dataPlaneUrl: 'nope', writeKey: 'wk' }, { dataPlaneUrl: 'https://dp.example.com' }, 'x']) {
+    for (const cloudMode of [
+      { dataPlaneUrl: 'http://dp.example.com', writeKey: 'wk' },
+      { dataPlaneUrl: 'nope', writeKey: 'wk' },
+      { dataPlaneUrl: 'https://dp.example.com' },
+      'x',
+    ]) {
       const { config, warnings } = resolve({ publicApiKey: 'AbC123', cloudMode });
       expect(config.cloudMode).toBeUndefined();
       expect(warnings).toHaveLength(1);

@@ -16,8 +16,19 @@ const dashboardConfig = {
   connectionMode: 'device',
   useNativeSDK: true,
 };
-const analytics = { loadIntegration: true, logLevel: 'ERROR', loadOnlyIntegrations: {}, track() {}, page() {}, identify() {} };
-const destinationInfo = { shouldApplyDeviceModeTransformation: false, propagateEventsUntransformedOnError: false, destinationId: 'dest-1' };
+const analytics = {
+  loadIntegration: true,
+  logLevel: 'ERROR',
+  loadOnlyIntegrations: {},
+  track() {},
+  page() {},
+  identify() {},
+};
+const destinationInfo = {
+  shouldApplyDeviceModeTransformation: false,
+  propagateEventsUntransformedOnError: false,
+  destinationId: 'dest-1',
+};
 
 beforeEach(() => {
   cleanPage();
@@ -72,7 +83,13 @@ describe('RudderStack device-mode contract', () => {
         [
           'track',
           'Added to Cart',
-          { $value: 19.98, AddedItemProductName: 'Pooh', AddedItemProductID: 'p1', AddedItemPrice: 9.99, AddedItemQuantity: 2 },
+          {
+            $value: 19.98,
+            AddedItemProductName: 'Pooh',
+            AddedItemProductID: 'p1',
+            AddedItemPrice: 9.99,
+            AddedItemQuantity: 2,
+          },
         ],
       ],
       [['track', 'Checked Out', { $value: 19.98 }]],

@@ -10,7 +10,9 @@ describe('say', () => {
   });
 
   it('fills the placeholders of the installed text', () => {
-    expect(say('tooBig', 'track', 40000, 32768)).toBe('track not forwarded: 40000 bytes is over the 32768-byte limit per event.');
+    expect(say('tooBig', 'track', 40000, 32768)).toBe(
+      'track not forwarded: 40000 bytes is over the 32768-byte limit per event.',
+    );
     expect(say('traitClash', '$email')).toBe("trait '$email' not sent: it would overwrite the mapped $email.");
   });
 
@@ -21,7 +23,11 @@ describe('say', () => {
   });
 
   it('never throws, whatever the arguments', () => {
-    const hostile = { toString: () => { throw new Error('no'); } };
+    const hostile = {
+      toString: () => {
+        throw new Error('no');
+      },
+    };
     expect(say('disabled', Symbol('s'))).toBe('disabled: Symbol(s)');
     expect(say('disabled', hostile)).toBe('disabled: object');
     delete globals[MESSAGES_GLOBAL];

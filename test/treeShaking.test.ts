@@ -13,7 +13,11 @@ async function bundle(code: string): Promise<string> {
         resolveId: (id) => (id === 'entry' ? id : null),
         load: (id) => (id === 'entry' ? code : null),
       },
-      typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], compilerOptions: { noEmit: false, declaration: false, types: [] } }),
+      typescript({
+        tsconfig: './tsconfig.json',
+        include: ['src/**/*.ts'],
+        compilerOptions: { noEmit: false, declaration: false, types: [] },
+      }),
     ],
     onwarn: () => {},
   });
@@ -37,18 +41,21 @@ describe('tree shaking (rollup)', () => {
     const all = await bundle(
       `import * as k from './src/index.ts'; import { installMessages } from './src/logger/messages.ts'; import './src/hosts/script/autostart.ts'; console.log(k, installMessages);`,
     );
-    for (const marker of [LOADER, FORWARDER, SCRIPT_HOST, FACTORY, SEGMENT, RUDDER, TEXTS]) expect(all).toContain(marker);
+    for (const marker of [LOADER, FORWARDER, SCRIPT_HOST, FACTORY, SEGMENT, RUDDER, TEXTS])
+      expect(all).toContain(marker);
   }, 30_000);
 
   it('importing only the mapping pulls in nothing else', async () => {
     const code = await bundle(`import { mapMessage } from './src/mapping/index.ts'; console.log(mapMessage);`);
     expect(code).toContain('Viewed Product');
-    for (const marker of [LOADER, FORWARDER, SCRIPT_HOST, FACTORY, SEGMENT, RUDDER, TEXTS]) expect(code).not.toContain(marker);
+    for (const marker of [LOADER, FORWARDER, SCRIPT_HOST, FACTORY, SEGMENT, RUDDER, TEXTS])
+      expect(code).not.toContain(marker);
   }, 30_000);
 
   it('importing the mapping from the package root pulls in nothing else either', async () => {
     const code = await bundle(`import { mapTrack } from './src/index.ts'; console.log(mapTrack);`);
-    for (const marker of [LOADER, FORWARDER, SCRIPT_HOST, FACTORY, SEGMENT, RUDDER, TEXTS]) expect(code).not.toContain(marker);
+    for (const marker of [LOADER, FORWARDER, SCRIPT_HOST, FACTORY, SEGMENT, RUDDER, TEXTS])
+      expect(code).not.toContain(marker);
   }, 30_000);
 
   it('importing only the RudderStack class leaves out the other hosts', async () => {

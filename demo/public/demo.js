@@ -1,26 +1,57 @@
 // The storefront's own code: it only calls the rudderanalytics-style global of the script tag.
 (function () {
   var kdm = window.klaviyoDeviceMode;
-  var product = { product_id: 'pooh-1', sku: 'WINNIEPOOH', name: 'Winnie the Pooh', price: 9.99, brand: 'Kids Books', categories: ['Fiction', 'Children'], url: location.origin + '/#product', image_url: location.origin + '/pooh.png' };
+  var product = {
+    product_id: 'pooh-1',
+    sku: 'WINNIEPOOH',
+    name: 'Winnie the Pooh',
+    price: 9.99,
+    brand: 'Kids Books',
+    categories: ['Fiction', 'Children'],
+    url: location.origin + '/#product',
+    image_url: location.origin + '/pooh.png',
+  };
   var cart = [];
-  var line = function () { return { product_id: product.product_id, sku: product.sku, name: product.name, price: product.price, quantity: 1 }; };
-  var total = function () { return Math.round(cart.length * product.price * 100) / 100; };
+  var line = function () {
+    return { product_id: product.product_id, sku: product.sku, name: product.name, price: product.price, quantity: 1 };
+  };
+  var total = function () {
+    return Math.round(cart.length * product.price * 100) / 100;
+  };
 
   function show(id) {
-    document.querySelectorAll('main section').forEach(function (s) { s.hidden = s.id !== id; });
+    document.querySelectorAll('main section').forEach(function (s) {
+      s.hidden = s.id !== id;
+    });
     kdm.page('Shop', id.charAt(0).toUpperCase() + id.slice(1));
     if (id === 'product') kdm.track('Product Viewed', product);
-    if (id === 'cart') document.getElementById('cart-lines').textContent = cart.length ? cart.length + ' × ' + product.name : 'Empty';
+    if (id === 'cart')
+      document.getElementById('cart-lines').textContent = cart.length ? cart.length + ' × ' + product.name : 'Empty';
   }
-  window.addEventListener('hashchange', function () { show(location.hash.slice(1) || 'product'); });
+  window.addEventListener('hashchange', function () {
+    show(location.hash.slice(1) || 'product');
+  });
 
   document.querySelector('[data-call=add]').addEventListener('click', function () {
     cart.push(line());
-    kdm.track('Product Added', Object.assign({}, product, { quantity: 1, value: total(), products: cart, checkout_url: location.origin + '/#checkout' }));
+    kdm.track(
+      'Product Added',
+      Object.assign({}, product, {
+        quantity: 1,
+        value: total(),
+        products: cart,
+        checkout_url: location.origin + '/#checkout',
+      }),
+    );
     location.hash = 'cart';
   });
   document.querySelector('[data-call=checkout]').addEventListener('click', function () {
-    kdm.track('Checkout Started', { order_id: 'cart-' + Date.now(), value: total(), products: cart, checkout_url: location.origin + '/#checkout' });
+    kdm.track('Checkout Started', {
+      order_id: 'cart-' + Date.now(),
+      value: total(),
+      products: cart,
+      checkout_url: location.origin + '/#checkout',
+    });
     location.hash = 'checkout';
   });
   document.getElementById('checkout-form').addEventListener('submit', function (e) {
@@ -46,11 +77,31 @@
   function render() {
     status.textContent = '(' + kdm.core.status + ')';
     var commands = window.__klaviyoStandIn && window.__klaviyoStandIn.commands;
-    panel.textContent = commands ? commands.map(function (c) { return JSON.stringify(c); }).join('\n') : window.demo.standIn ? '' : 'real klaviyo.js: see its network requests';
-    if (!window.demo.localDataPlane) { forwarded.textContent = 'real data plane: see its live events'; return; }
-    fetch(window.demo.dataPlaneUrl + '/__received').then(function (r) { return r.json(); }).then(function (received) {
-      forwarded.textContent = received.map(function (m) { return JSON.stringify([m.type, m.event || m.groupId || null, m.via]); }).join('\n');
-    }).catch(function () {});
+    panel.textContent = commands
+      ? commands
+          .map(function (c) {
+            return JSON.stringify(c);
+          })
+          .join('\n')
+      : window.demo.standIn
+        ? ''
+        : 'real klaviyo.js: see its network requests';
+    if (!window.demo.localDataPlane) {
+      forwarded.textContent = 'real data plane: see its live events';
+      return;
+    }
+    fetch(window.demo.dataPlaneUrl + '/__received')
+      .then(function (r) {
+        return r.json();
+      })
+      .then(function (received) {
+        forwarded.textContent = received
+          .map(function (m) {
+            return JSON.stringify([m.type, m.event || m.groupId || null, m.via]);
+          })
+          .join('\n');
+      })
+      .catch(function () {});
   }
   window.addEventListener('klaviyo-standin:command', render);
   setInterval(render, 500);

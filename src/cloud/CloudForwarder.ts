@@ -91,7 +91,10 @@ export class CloudForwarder implements Forwarder {
     this.queueId = this.uuid();
     this.heartbeat();
     this.reclaim();
-    const intervals = [setInterval(() => this.heartbeat(), ACK_INTERVAL_MS), setInterval(() => this.reclaim(), RECLAIM_INTERVAL_MS)];
+    const intervals = [
+      setInterval(() => this.heartbeat(), ACK_INTERVAL_MS),
+      setInterval(() => this.reclaim(), RECLAIM_INTERVAL_MS),
+    ];
     const onOnline = () => void this.flush();
     const onPageHide = () => this.leave(true);
     const onPageShow = () => this.resume();
@@ -337,7 +340,8 @@ export class CloudForwarder implements Forwarder {
     let theirs: Item[] = [];
     try {
       const parsed: unknown = JSON.parse(this.storage.get(this.key('items', id)) ?? '[]');
-      if (Array.isArray(parsed)) theirs = parsed.filter((i): i is Item => !!i && typeof i === 'object' && typeof i.id === 'string' && !!i.m);
+      if (Array.isArray(parsed))
+        theirs = parsed.filter((i): i is Item => !!i && typeof i === 'object' && typeof i.id === 'string' && !!i.m);
     } catch {
       this.logger.warn(say('badStoredQueue'));
     }
@@ -355,10 +359,13 @@ export class CloudForwarder implements Forwarder {
     if (at >= this.timerDue) return;
     clearTimeout(this.timer);
     this.timerDue = at;
-    this.timer = setTimeout(() => {
-      this.timerDue = Infinity;
-      void this.flush();
-    }, Math.max(0, at - this.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timerDue = Infinity;
+        void this.flush();
+      },
+      Math.max(0, at - this.now()),
+    );
   }
 
   private scheduleNextDue(): void {

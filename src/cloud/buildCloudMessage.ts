@@ -53,7 +53,7 @@ export function buildCloudMessage(
   normalisePhone(traits, 'context.traits', warnings);
 
   const out: JsonObject = { type };
-  for (const key of FIELDS_BY_TYPE[type] ?? []) if (isPresent(source[key])) out[key] = source[key] as JsonValue;
+  for (const key of FIELDS_BY_TYPE[type] ?? []) if (isPresent(source[key])) out[key] = source[key];
   if (type === 'group') {
     const groupTraits = { ...(asObject(source.traits) ?? {}) };
     normalisePhone(groupTraits, 'traits', warnings);

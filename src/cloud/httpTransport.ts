@@ -4,7 +4,12 @@ import { REQUEST_TIMEOUT_MS } from '../config/defaults.js';
  * Sends one request; resolves to the HTTP status, or 0 on a network error or timeout. Never rejects.
  * With `keepalive`, the browser completes the request even if the page goes away meanwhile.
  */
-export type Transport = (url: string, headers: Record<string, string>, body: string, keepalive: boolean) => Promise<number>;
+export type Transport = (
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  keepalive: boolean,
+) => Promise<number>;
 
 /** Queues one beacon; returns what `navigator.sendBeacon` returned. */
 export type Beacon = (url: string, body: string) => boolean;
@@ -15,7 +20,14 @@ export function fetchTransport(win: Window): Transport {
     const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
     const timer = setTimeout(() => controller?.abort(), REQUEST_TIMEOUT_MS);
     try {
-      const response = await win.fetch(url, { method: 'POST', headers, body, signal: controller?.signal, credentials: 'omit', keepalive });
+      const response = await win.fetch(url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: controller?.signal,
+        credentials: 'omit',
+        keepalive,
+      });
       return response.status;
     } catch {
       return 0;

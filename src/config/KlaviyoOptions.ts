@@ -2,11 +2,7 @@ import type { ConsentChannel, LogLevel } from './defaults.js';
 
 /** The Klaviyo metrics whose names can be overridden with {@link KlaviyoOptions.eventNames}. */
 export type KlaviyoMetric =
-  | 'Viewed Product'
-  | 'Added to Cart'
-  | 'Started Checkout'
-  | 'Placed Order'
-  | 'Ordered Product';
+  'Viewed Product' | 'Added to Cart' | 'Started Checkout' | 'Placed Order' | 'Ordered Product';
 
 /** A RudderStack source that has Klaviyo connected in cloud mode. */
 export interface CloudModeOptions {

@@ -96,7 +96,11 @@ function resolveCloudMode(value: unknown, warn: (m: string) => void): CloudModeO
   } catch {
     url = undefined;
   }
-  if (writeKey && typeof field(value, 'writeKey') === 'string' && (url?.protocol === 'https:' || (url?.protocol === 'http:' && LOCAL_HOSTS.includes(url.hostname)))) {
+  if (
+    writeKey &&
+    typeof field(value, 'writeKey') === 'string' &&
+    (url?.protocol === 'https:' || (url?.protocol === 'http:' && LOCAL_HOSTS.includes(url.hostname)))
+  ) {
     return { dataPlaneUrl: url.href.replace(/\/+$/, ''), writeKey };
   }
   warn(say('badCloudMode'));

@@ -70,7 +70,9 @@ export class DeviceMode {
     for (const w of warnings) this.logger.warn(w);
     this.consent = config?.requireConsent ? 'pending' : 'granted';
     const create = deps.createForwarder ?? defaultForwarder(this.win);
-    this.forwarder = config ? safeForwarder(create(config, this.logger), this.logger) : createUnconfiguredForwarder(this.logger);
+    this.forwarder = config
+      ? safeForwarder(create(config, this.logger), this.logger)
+      : createUnconfiguredForwarder(this.logger);
     if (config && this.win?.document) {
       this.loader = new KlaviyoLoader(config, this.win, this.logger);
       this.loader.onChange((status) => this.settled(status));
@@ -227,7 +229,7 @@ export class DeviceMode {
 
   private hold(message: RudderMessage): void {
     const warnings: string[] = [];
-    this.held.push(toJsonObject(message, 'message', warnings) as RudderMessage);
+    this.held.push(toJsonObject(message, 'message', warnings));
     for (const w of warnings) this.logger.warn(`${describe(message.type)}: ${w}`);
     if (this.held.length > CONSENT_PENDING_CALLS_MAX) {
       this.held.shift();
@@ -268,7 +270,7 @@ export class DeviceMode {
    * host cannot reach it; only its type when nothing will be delivered (it is then just logged as lost).
    */
   private snapshot(message: RudderMessage): RudderMessage {
-    return this.forwarder.delivers === false ? { type: message.type } : (toJsonObject(message, 'message', []) as RudderMessage);
+    return this.forwarder.delivers === false ? { type: message.type } : toJsonObject(message, 'message', []);
   }
 
   private settled(status: LoadStatus): void {
@@ -308,7 +310,9 @@ export class DeviceMode {
 /** Cloud mode when configured, else a forwarder that logs each call as not delivered. */
 function defaultForwarder(win: Window) {
   return (config: ResolvedConfig, logger: Logger): Forwarder =>
-    config.cloudMode && win ? new CloudForwarder({ ...config, cloudMode: config.cloudMode }, logger, win) : createUnconfiguredForwarder(logger);
+    config.cloudMode && win
+      ? new CloudForwarder({ ...config, cloudMode: config.cloudMode }, logger, win)
+      : createUnconfiguredForwarder(logger);
 }
 
 /** A forwarder whose exceptions are logged, never thrown to the host. */

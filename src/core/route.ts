@@ -2,9 +2,12 @@ import type { RudderMessage } from '../mapping/types.js';
 
 /** The list-subscription fields of an identify (`traits.properties`), if it has any. */
 export function listFields(message: RudderMessage): Record<string, unknown> | undefined {
-  const read = (o: unknown, k: string): unknown => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined);
+  const read = (o: unknown, k: string): unknown =>
+    o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined;
   const props = read(message.traits, 'properties') ?? read(read(message.context, 'traits'), 'properties');
-  return props !== null && typeof props === 'object' && !Array.isArray(props) ? (props as Record<string, unknown>) : undefined;
+  return props !== null && typeof props === 'object' && !Array.isArray(props)
+    ? (props as Record<string, unknown>)
+    : undefined;
 }
 
 /**

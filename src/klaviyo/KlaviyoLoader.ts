@@ -97,7 +97,10 @@ export class KlaviyoLoader {
   private watch(script: HTMLScriptElement): void {
     script.addEventListener('load', () => this.settle('ready'));
     script.addEventListener('error', () => this.settle('failed', say('blocked')));
-    this.timer = setTimeout(() => this.settle('failed', say('timedOut', this.options.loadTimeoutMs), true), this.options.loadTimeoutMs);
+    this.timer = setTimeout(
+      () => this.settle('failed', say('timedOut', this.options.loadTimeoutMs), true),
+      this.options.loadTimeoutMs,
+    );
   }
 
   private settle(status: 'ready' | 'failed', reason = '', timedOut = false): void {

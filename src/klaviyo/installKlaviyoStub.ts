@@ -31,7 +31,8 @@ export function installKlaviyoStub(win: Window): boolean {
           return Reflect.get(target, prop);
         }
         return (...args: unknown[]) => {
-          const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: unknown) => void) : undefined;
+          const callback =
+            typeof args[args.length - 1] === 'function' ? (args.pop() as (r: unknown) => void) : undefined;
           return new Promise((resolve) => {
             enqueue([
               prop,

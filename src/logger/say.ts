@@ -11,7 +11,9 @@ export const MESSAGES_GLOBAL = '__klaviyoDeviceModeMessages';
 export function say(key: MessageKey, ...args: unknown[]): string {
   const texts = (globalThis as Record<string, unknown>)[MESSAGES_GLOBAL] as Record<string, string> | undefined;
   const text = texts?.[key];
-  return typeof text === 'string' ? text.replace(/\{(\d)\}/g, (_, i: string) => show(args[+i])) : [key, ...args].map(show).join(' ');
+  return typeof text === 'string'
+    ? text.replace(/\{(\d)\}/g, (_, i: string) => show(args[+i]))
+    : [key, ...args].map(show).join(' ');
 }
 
 function show(value: unknown): string {

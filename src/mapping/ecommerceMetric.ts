@@ -11,7 +11,10 @@ const ECOMMERCE: Readonly<Record<string, KlaviyoMetric>> = {
 
 /** Trim, lower-case and fold `_` and runs of spaces, for matching only: `' Product_Added'` → `'product added'`. */
 export function normaliseEventName(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_]+/g, ' ');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, ' ');
 }
 
 /** The Klaviyo metric an e-commerce spec event maps to, or `undefined` for a custom event. */

@@ -1,5 +1,15 @@
 import { say } from '../logger/say.js';
-import { applyTable, asObject, asText, field, mergeWithoutOverwrite, readFields, setPresent, table, type Fields } from './readFields.js';
+import {
+  applyTable,
+  asObject,
+  asText,
+  field,
+  mergeWithoutOverwrite,
+  readFields,
+  setPresent,
+  table,
+  type Fields,
+} from './readFields.js';
 import { toE164 } from './toE164.js';
 import { toJsonObject } from './toJsonValue.js';
 import type { JsonObject, MapResult, RudderMessage } from './types.js';
@@ -18,7 +28,9 @@ export function identifyTraits(message: RudderMessage, warnings: string[]): Json
   };
 }
 
-const PROFILE = table('$title=title,$title $image=image,avatar,$image $exchange_id=$exchange_id,exchangeId,exchange_id,_kx');
+const PROFILE = table(
+  '$title=title,$title $image=image,avatar,$image $exchange_id=$exchange_id,exchangeId,exchange_id,_kx',
+);
 /** Profile location: each from the flat traits, or else from `traits.address` (the keys after `/`). */
 const LOCATION = table(
   '$address1=address1,street,$address1/address1,street,line1 $address2=address2,$address2/address2,line2 ' +
@@ -72,7 +84,9 @@ export function mapIdentify(message: RudderMessage, options: IdentifyMappingOpti
   traits.take('userId', 'anonymousId', 'properties'); // identity bookkeeping, and list fields for cloud mode
   if (userId !== undefined) profile[options.enforceEmailAsPrimary ? '_id' : '$id'] = userId;
 
-  const keys = options.enforceEmailAsPrimary ? ['$email', '$phone_number'] : ['$email', '$phone_number', '$id', '$exchange_id'];
+  const keys = options.enforceEmailAsPrimary
+    ? ['$email', '$phone_number']
+    : ['$email', '$phone_number', '$id', '$exchange_id'];
   if (!keys.some((k) => k in profile)) {
     warnings.push(say(options.enforceEmailAsPrimary ? 'noEmailOrPhone' : 'noIdentity'));
     return { commands: [], warnings };

@@ -1,5 +1,14 @@
 import { say } from '../logger/say.js';
-import { applyTable, asObject, asStringList, asText, mergeWithoutOverwrite, readFields, setPresent, table } from './readFields.js';
+import {
+  applyTable,
+  asObject,
+  asStringList,
+  asText,
+  mergeWithoutOverwrite,
+  readFields,
+  setPresent,
+  table,
+} from './readFields.js';
 import { toNumber } from './toNumber.js';
 import type { JsonObject, JsonValue } from './types.js';
 
@@ -35,7 +44,9 @@ function mapItem(source: JsonObject): JsonObject {
   const total = f.take('total');
   const item = applyTable({}, f, ITEM);
   const unit = toNumber(item.ItemPrice);
-  const rowTotal = toNumber(total) ?? (unit === undefined ? undefined : Math.round(unit * (toNumber(item.Quantity) ?? 1) * ROUNDING) / ROUNDING);
+  const rowTotal =
+    toNumber(total) ??
+    (unit === undefined ? undefined : Math.round(unit * (toNumber(item.Quantity) ?? 1) * ROUNDING) / ROUNDING);
   setPresent(item, 'RowTotal', rowTotal ?? total);
   mergeWithoutOverwrite(item, f.rest()); // a clash keeps the mapped value (line keys are not reported)
   return item;

@@ -22,7 +22,8 @@ export function mapPage(message: RudderMessage, options: PageMappingOptions = {}
   const properties = toJsonObject(field(message, 'properties'), 'properties', warnings);
   const name = asText(field(message, 'name')) ?? asText(properties.name);
   const category = asText(field(message, 'category')) ?? asText(properties.category);
-  const metric = name === undefined ? 'Viewed a Page' : `Viewed ${category === undefined ? '' : `${category} `}${name} page`;
+  const metric =
+    name === undefined ? 'Viewed a Page' : `Viewed ${category === undefined ? '' : `${category} `}${name} page`;
   if (!options.additionalPageInfo) return { commands: [['track', metric, {}]], warnings };
   // `$value` is never a string: coerce it, or drop it with a reason.
   if ('$value' in properties) {

@@ -2,7 +2,18 @@ import type { KlaviyoMetric } from '../config/KlaviyoOptions.js';
 import { say } from '../logger/say.js';
 import { ecommerceMetric } from './ecommerceMetric.js';
 import { itemCategories, itemNames, mapItems } from './mapItems.js';
-import { applyTable, asStringList, asText, field, isPresent, mergeWithoutOverwrite, readFields, setPresent, table, type Fields } from './readFields.js';
+import {
+  applyTable,
+  asStringList,
+  asText,
+  field,
+  isPresent,
+  mergeWithoutOverwrite,
+  readFields,
+  setPresent,
+  table,
+  type Fields,
+} from './readFields.js';
 import { toJsonObject } from './toJsonValue.js';
 import { toNumber } from './toNumber.js';
 import type { JsonObject, KlaviyoCommand, MapResult, RudderMessage } from './types.js';
@@ -15,7 +26,9 @@ export interface TrackMappingOptions {
 
 const PRODUCT = 'ProductName=name ProductID=product_id,productId/t SKU=sku ImageURL=image_url,imageUrl URL=url';
 const CATEGORIES = 'Categories=categories,category/l';
-const VIEWED = table(`${PRODUCT} Brand=brand Price=price/n CompareAtPrice=compare_at_price,compareAtPrice/n ${CATEGORIES}`);
+const VIEWED = table(
+  `${PRODUCT} Brand=brand Price=price/n CompareAtPrice=compare_at_price,compareAtPrice/n ${CATEGORIES}`,
+);
 const ADDED = table(`${PRODUCT} Price=price/n Quantity=quantity/n ${CATEGORIES}`, 'AddedItem');
 const VIEWED_ITEM = table('Title=ProductName ItemId=ProductID Categories=Categories ImageUrl=ImageURL Url=URL');
 const METADATA = table('Brand=Brand Price=Price CompareAtPrice=CompareAtPrice');
@@ -121,7 +134,13 @@ function lines(out: JsonObject, f: Fields, warnings: string[]): JsonObject[] | u
 }
 
 /** Placed Order, then one Ordered Product per line, each with an `$event_id` unique in the order. */
-function placedOrder(out: JsonObject, f: Fields, lineMetric: string, commands: KlaviyoCommand[], warnings: string[]): void {
+function placedOrder(
+  out: JsonObject,
+  f: Fields,
+  lineMetric: string,
+  commands: KlaviyoCommand[],
+  warnings: string[],
+): void {
   const orderId = asText(f.take('order_id', 'orderId'));
   if (orderId === undefined) warnings.push(say('noOrderId'));
   setPresent(out, '$event_id', orderId);

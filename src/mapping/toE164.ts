@@ -5,7 +5,9 @@
  */
 export function toE164(value: unknown): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  let s = String(value).trim().replace(/[\s().\-\u00a0]/g, '');
+  let s = String(value)
+    .trim()
+    .replace(/[\s().\-\u00a0]/g, '');
   if (s.startsWith('00')) s = `+${s.slice(2)}`;
   return /^\+[1-9]\d{7,14}$/.test(s) ? s : undefined;
 }

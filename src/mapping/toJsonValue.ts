@@ -82,7 +82,9 @@ function copy(value: unknown, trail: Trail, warnings: string[], stack: object[])
     }
     const out: JsonObject = {};
     for (const key of keys) {
-      const item = UNSAFE_KEYS.includes(key) ? warn(warnings, 'unsafeKey', trail, key) : child(obj, key, trail, warnings, stack);
+      const item = UNSAFE_KEYS.includes(key)
+        ? warn(warnings, 'unsafeKey', trail, key)
+        : child(obj, key, trail, warnings, stack);
       if (item !== undefined) out[key] = item;
     }
     return out;
@@ -95,7 +97,13 @@ function copy(value: unknown, trail: Trail, warnings: string[], stack: object[])
  * The copy of `obj[key]`: a throwing getter (or Proxy trap) gives `undefined` plus a warning.
  * `key` is on `trail` while its value is copied (after a throw, the whole copy is abandoned).
  */
-function child(obj: Record<string | number, unknown>, key: string | number, trail: Trail, warnings: string[], stack: object[]): JsonValue | undefined {
+function child(
+  obj: Record<string | number, unknown>,
+  key: string | number,
+  trail: Trail,
+  warnings: string[],
+  stack: object[],
+): JsonValue | undefined {
   let value: unknown;
   try {
     value = obj[key];

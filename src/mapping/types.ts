@@ -28,10 +28,7 @@ export interface RudderMessage {
 }
 
 /** One command for Klaviyo's queue, pushed as `window.klaviyo.push(command)`. */
-export type KlaviyoCommand =
-  | ['identify', JsonObject]
-  | ['track', string, JsonObject]
-  | ['trackViewedItem', JsonObject];
+export type KlaviyoCommand = ['identify', JsonObject] | ['track', string, JsonObject] | ['trackViewedItem', JsonObject];
 
 /** What a mapping function returns: the commands to push and why anything was dropped or altered. */
 export interface MapResult {

@@ -5,5 +5,12 @@ export function pageContext(win: Window | undefined): JsonObject {
   const loc = win?.location;
   if (!loc) return {};
   const doc = win?.document;
-  return { path: loc.pathname, referrer: doc?.referrer ?? '', search: loc.search, title: doc?.title ?? '', url: loc.href, tab_url: loc.href };
+  return {
+    path: loc.pathname,
+    referrer: doc?.referrer ?? '',
+    search: loc.search,
+    title: doc?.title ?? '',
+    url: loc.href,
+    tab_url: loc.href,
+  };
 }

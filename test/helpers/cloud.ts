@@ -34,7 +34,15 @@ export function disposeAll(): void {
 }
 
 /** A forwarder with fake transport/beacon, deterministic ids and jitter, on the test window. */
-export function forwarder(options: { answer?: (r: Request, i: number) => number | Promise<number>; beacon?: (url: string, body: string) => boolean; random?: () => number; storage?: any; listId?: string } = {}) {
+export function forwarder(
+  options: {
+    answer?: (r: Request, i: number) => number | Promise<number>;
+    beacon?: (url: string, body: string) => boolean;
+    random?: () => number;
+    storage?: any;
+    listId?: string;
+  } = {},
+) {
   const log = recordingSink();
   const net = fakeTransport(options.answer);
   const beacons: Array<{ url: string; body: any }> = [];

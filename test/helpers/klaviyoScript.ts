@@ -44,11 +44,11 @@ export function serveKlaviyo(outcome: Outcome): HTMLScriptElement[] {
   };
   vi.spyOn(Node.prototype, 'insertBefore').mockImplementation(function (this: Node, node, child) {
     intercept(node);
-    return insertBefore.call(this, node, child) as never;
+    return insertBefore.call(this, node, child);
   });
   vi.spyOn(Node.prototype, 'appendChild').mockImplementation(function (this: Node, node) {
     intercept(node);
-    return appendChild.call(this, node) as never;
+    return appendChild.call(this, node);
   });
   return inserted;
 }

@@ -19,8 +19,7 @@ export function rudderMessage(fields: Partial<RudderMessage>): RudderMessage {
 export const identify = (userId: unknown, traits: unknown, extra: Partial<RudderMessage> = {}) =>
   rudderMessage({ type: 'identify', userId, context: { traits }, ...extra });
 
-export const track = (event: unknown, properties?: unknown) =>
-  rudderMessage({ type: 'track', event, properties });
+export const track = (event: unknown, properties?: unknown) => rudderMessage({ type: 'track', event, properties });
 
 export const page = (name?: unknown, category?: unknown, properties: Record<string, unknown> = {}) =>
   rudderMessage({ type: 'page', name, category, properties: { ...properties, name, category } });

@@ -104,19 +104,35 @@ export function createKlaviyo(options: KlaviyoOptions, deps: DeviceModeDeps = {}
       else if (isObject(b)) [name, props] = [a, b];
       else if (typeof b === 'string') [category, name, props] = [a, b, c];
       else name = a;
-      const properties = { ...pageContext(win), ...copy('page', props, 'properties'), ...(name ? { name } : {}), ...(category ? { category } : {}) };
+      const properties = {
+        ...pageContext(win),
+        ...copy('page', props, 'properties'),
+        ...(name ? { name } : {}),
+        ...(category ? { category } : {}),
+      };
       send('page', { name: name ?? null, category: category ?? null, properties });
     }),
     identify: guard((a?: string | number | Props, b?: Props) => {
       const [userId, traits] = isObject(a) ? [undefined, a] : [a, b];
-      identity.identify(userId === undefined || userId === null || userId === '' ? undefined : String(userId), copy('identify', traits, 'traits'));
+      identity.identify(
+        userId === undefined || userId === null || userId === '' ? undefined : String(userId),
+        copy('identify', traits, 'traits'),
+      );
       send('identify', {});
     }),
     // The core copies what it keeps and says what it drops: track and group properties go to it as called.
-    track: guard((event: string, properties?: Props) => send('track', { event, properties: isObject(properties) ? properties : {} })),
-    group: guard((groupId: string, traits?: Props) => send('group', { groupId, traits: isObject(traits) ? traits : {} })),
-    screen: guard((name: string, properties?: Props) => send('screen', { name, properties: { ...copy('screen', properties, 'properties'), name } })),
-    alias: guard((to: string, from?: string) => send('alias', { userId: to, previousId: from ?? (identity.userId || identity.anonymousId) })),
+    track: guard((event: string, properties?: Props) =>
+      send('track', { event, properties: isObject(properties) ? properties : {} }),
+    ),
+    group: guard((groupId: string, traits?: Props) =>
+      send('group', { groupId, traits: isObject(traits) ? traits : {} }),
+    ),
+    screen: guard((name: string, properties?: Props) =>
+      send('screen', { name, properties: { ...copy('screen', properties, 'properties'), name } }),
+    ),
+    alias: guard((to: string, from?: string) =>
+      send('alias', { userId: to, previousId: from ?? (identity.userId || identity.anonymousId) }),
+    ),
     reset: guard((resetAnonymousId?: boolean) => {
       identity.reset(resetAnonymousId === true);
       core.reset();

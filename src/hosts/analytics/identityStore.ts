@@ -2,7 +2,11 @@ import { STORAGE_PREFIX } from '../../config/defaults.js';
 import type { JsonObject } from '../../mapping/types.js';
 import { toJsonObject } from '../../mapping/toJsonValue.js';
 
-const KEYS = { anonymousId: `${STORAGE_PREFIX}.anonymousId`, userId: `${STORAGE_PREFIX}.userId`, traits: `${STORAGE_PREFIX}.traits` };
+const KEYS = {
+  anonymousId: `${STORAGE_PREFIX}.anonymousId`,
+  userId: `${STORAGE_PREFIX}.userId`,
+  traits: `${STORAGE_PREFIX}.traits`,
+};
 
 /**
  * The visitor's identity, persisted the way RudderStack's SDK does it (anonymousId, userId and the

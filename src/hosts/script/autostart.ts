@@ -11,7 +11,18 @@ import { optionsFromDataset } from './optionsFromDataset.js';
 
 /** The global the snippet and the bundle share. */
 export const GLOBAL_NAME = 'klaviyoDeviceMode';
-const METHODS = ['page', 'identify', 'track', 'group', 'screen', 'alias', 'reset', 'ready', 'grantConsent', 'denyConsent'] as const;
+const METHODS = [
+  'page',
+  'identify',
+  'track',
+  'group',
+  'screen',
+  'alias',
+  'reset',
+  'ready',
+  'grantConsent',
+  'denyConsent',
+] as const;
 
 type Queued = [string, ...unknown[]];
 
@@ -20,7 +31,9 @@ function start(): void {
   const existing = w[GLOBAL_NAME] as (Queued[] & { __started?: boolean }) | KlaviyoAnalytics | undefined;
   if (existing && !Array.isArray(existing)) return; // already started (the bundle was included twice)
   const queued: Queued[] = Array.isArray(existing) ? existing.filter(Array.isArray) : [];
-  const own = (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[data-public-api-key]');
+  const own =
+    (document.currentScript as HTMLScriptElement | null) ??
+    document.querySelector<HTMLScriptElement>('script[data-public-api-key]');
   const load = queued.find((c) => c[0] === 'load');
   const pageOptions = w.klaviyoDeviceModeOptions;
   const options = {
@@ -31,7 +44,8 @@ function start(): void {
   const api = createKlaviyo(options as never);
   w[GLOBAL_NAME] = { ...api, load: () => api.core.logger.warn(say('alreadyStarted')) };
   for (const [method, ...args] of queued) {
-    if ((METHODS as readonly string[]).includes(method)) (api[method as (typeof METHODS)[number]] as (...a: unknown[]) => void)(...args);
+    if ((METHODS as readonly string[]).includes(method))
+      (api[method as (typeof METHODS)[number]] as (...a: unknown[]) => void)(...args);
   }
 }
 

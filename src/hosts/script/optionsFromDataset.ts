@@ -22,6 +22,7 @@ export function optionsFromDataset(dataset: DOMStringMap | undefined): Partial<K
   set('loadTimeoutMs', dataset.loadTimeoutMs);
   set('logLevel', dataset.logLevel);
   set('nonce', dataset.nonce);
-  if (dataset.dataPlaneUrl || dataset.writeKey) out.cloudMode = { dataPlaneUrl: dataset.dataPlaneUrl, writeKey: dataset.writeKey };
-  return out as Partial<KlaviyoOptions>;
+  if (dataset.dataPlaneUrl || dataset.writeKey)
+    out.cloudMode = { dataPlaneUrl: dataset.dataPlaneUrl, writeKey: dataset.writeKey };
+  return out;
 }

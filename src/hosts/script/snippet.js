@@ -7,7 +7,19 @@
 (function (w, d, url) {
   var k = (w.klaviyoDeviceMode = w.klaviyoDeviceMode || []);
   if (!k.push || k.core) return;
-  var methods = ['load', 'page', 'identify', 'track', 'group', 'screen', 'alias', 'reset', 'ready', 'grantConsent', 'denyConsent'];
+  var methods = [
+    'load',
+    'page',
+    'identify',
+    'track',
+    'group',
+    'screen',
+    'alias',
+    'reset',
+    'ready',
+    'grantConsent',
+    'denyConsent',
+  ];
   for (var i = 0; i < methods.length; i++) {
     (function (m) {
       k[m] = function () {
