@@ -1,20 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { retryDelay } from '../src/cloud/retryDelay.js';
-import { createQueueStorage } from '../src/cloud/queueStorage.js';
+import { createSafeStorage } from '../src/util/safeStorage.js';
+import { say } from '../src/logger/say.js';
 import { createLogger } from '../src/logger/createLogger.js';
 import { CLOUD, disposeAll, FlakyStorage, forwarder, settle, START, useClock } from './helpers/cloud.js';
 import { identify, rudderMessage, track } from './helpers/messages.js';
 
 const storageLines: Array<[string, string]> = [];
+const storageLog = createLogger('debug', {
+  debug() {},
+  info() {},
+  error() {},
+  warn: (m: string) => void storageLines.push(['warn', m]),
+});
 const storageOn = (s: Storage) =>
-  createQueueStorage(
+  createSafeStorage(
     () => s,
-    createLogger('debug', {
-      debug() {},
-      info() {},
-      error() {},
-      warn: (m: string) => void storageLines.push(['warn', m]),
-    }),
+    (why) => storageLog.warn(say('noStorage', why)),
   );
 const warns = (lines: Array<[string, string]>) => lines.filter(([l]) => l === 'warn').map(([, m]) => m);
 const ISO = (ms: number) => new Date(START + ms).toISOString();
@@ -359,7 +361,7 @@ describe('CloudForwarder: page leave', () => {
   });
 });
 
-describe('CloudForwarder: what the server-side Klaviyo transformer needs (research §3.2–§3.6)', () => {
+describe('CloudForwarder: what the server-side Klaviyo transformer needs (rudderlabs/rudder-transformer, src/v0/destinations/klaviyo)', () => {
   it('identify unsubscribe, group subscribe/unsubscribe and screen carry every field it reads', async () => {
     const { f, requests } = forwarder({ listId: 'CONFIG_LIST' });
     f.forward(

@@ -3,20 +3,20 @@ import { describe } from '../logger/describe.js';
 import { say } from '../logger/say.js';
 import type { RudderMessage } from '../mapping/types.js';
 
-/** Why a call goes to cloud mode (SPEC §4). */
+/** Why a call goes to cloud mode (docs/behaviour.md, "Routing"). */
 export type ForwardReason = 'list subscription' | 'group' | 'screen' | 'klaviyo.js failed';
 
-/** Hands calls that device mode cannot serve to a RudderStack data plane. */
+/** Hands calls that device mode cannot serve to a cloud-mode endpoint. */
 export interface Forwarder {
   /** Queue `message` for delivery. Never throws; never keeps a reference to `message`. */
   forward(message: RudderMessage, reason: ForwardReason): void;
   /** Drop queued events and identity: they hold personal data (logout, consent withdrawn). */
   reset(): void;
   /**
-   * False when a forwarded call is only logged as lost (from its `type`): callers then need not copy
-   * a call they may forward later. @default true
+   * What to keep of a call that may be forwarded later, taken at call time so that later changes by
+   * the host cannot reach it. @default a deep copy of the JSON-safe part of `message`
    */
-  readonly delivers?: boolean;
+  keep?(message: RudderMessage): RudderMessage;
 }
 
 /** The forwarder used when cloud mode is not configured: every call is logged as not delivered. */
@@ -26,6 +26,7 @@ export function createUnconfiguredForwarder(logger: Logger): Forwarder {
       logger.warn(say('noCloudMode', describe(message.type), reason));
     },
     reset() {},
-    delivers: false,
+    // Only the type is ever used (in the log line): nothing to copy.
+    keep: (message) => ({ type: message.type }),
   };
 }

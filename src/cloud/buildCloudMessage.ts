@@ -1,3 +1,4 @@
+import { describe } from '../logger/describe.js';
 import { say } from '../logger/say.js';
 import type { ResolvedConfig } from '../config/KlaviyoOptions.js';
 import { asObject, asText, isPresent } from '../mapping/readFields.js';
@@ -5,11 +6,7 @@ import { toE164 } from '../mapping/toE164.js';
 import { toJsonObject } from '../mapping/toJsonValue.js';
 import type { JsonObject, JsonValue, RudderMessage } from '../mapping/types.js';
 import type { ForwardReason } from './Forwarder.js';
-
-/** Library name sent in `context.library`. */
-export const LIBRARY_NAME = 'klaviyo-device-mode';
-/** Package version sent in `context.library`. */
-export const LIBRARY_VERSION = '0.1.0';
+import { LIBRARY_NAME, LIBRARY_VERSION } from '../version.js';
 
 /** What the page adds to every forwarded message; the caller reads it from the browser. */
 export interface CaptureContext {
@@ -31,7 +28,7 @@ const FIELDS_BY_TYPE: Record<string, string[]> = {
 };
 
 /**
- * Build the message forwarded to the data plane (SPEC §4 wire format): stable `messageId`, capture-time
+ * Build the message forwarded to the data plane (docs/behaviour.md, "Cloud-mode wire format"): stable `messageId`, capture-time
  * `originalTimestamp`, `anonymousId`/`userId`, traits in `context.traits` (never an empty top-level
  * `traits`, which would hide them from the server-side transformer), phone in E.164 (dropped when it
  * cannot be, since the transformer would fail the whole event), `integrations: {All: false, Klaviyo: true}`.
@@ -46,7 +43,7 @@ export function buildCloudMessage(
   warnings: string[],
 ): JsonObject {
   const source = toJsonObject(message, 'message', warnings);
-  const type = String(source.type);
+  const type = describe(source.type);
   const context = asObject(source.context) ?? {};
   const traits = { ...(asObject(context.traits) ?? {}) };
   if (type === 'identify') Object.assign(traits, asObject(source.traits) ?? {});

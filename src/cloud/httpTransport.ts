@@ -1,4 +1,4 @@
-import { REQUEST_TIMEOUT_MS } from '../config/defaults.js';
+import { REQUEST_TIMEOUT_MS } from './cloudLimits.js';
 
 /**
  * Sends one request; resolves to the HTTP status, or 0 on a network error or timeout. Never rejects.

@@ -1,4 +1,4 @@
-import { JITTER_RATIO, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from '../config/defaults.js';
+import { JITTER_RATIO, RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } from './cloudLimits.js';
 
 /**
  * Delay before retry number `attempt` (1 for the first retry): exponential from

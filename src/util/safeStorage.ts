@@ -1,8 +1,8 @@
-import { say } from '../logger/say.js';
-import type { Logger } from '../logger/createLogger.js';
+/** Prefix of every storage key this package writes. */
+export const STORAGE_PREFIX = 'kdm';
 
-/** The little of `Storage` the queue needs. */
-export interface QueueStorage {
+/** The little of `Storage` the package needs. */
+export interface SafeStorage {
   get(key: string): string | null;
   set(key: string, value: string): void;
   remove(key: string): void;
@@ -13,9 +13,13 @@ export interface QueueStorage {
 
 /**
  * localStorage, falling back to memory for good on the first security or quota error (Safari private
- * mode, storage disabled, quota exceeded). The fallback is logged once; nothing already queued is lost.
+ * mode, storage disabled, quota exceeded). `onFallback` is told why, once; nothing already stored is
+ * lost (what localStorage held is carried into memory). Never throws.
  */
-export function createQueueStorage(getStorage: () => Storage | null | undefined, logger: Logger): QueueStorage {
+export function createSafeStorage(
+  getStorage: () => Storage | null | undefined,
+  onFallback: (why: string) => void,
+): SafeStorage {
   const memory = new Map<string, string>();
   let local: Storage | undefined;
   try {
@@ -30,7 +34,6 @@ export function createQueueStorage(getStorage: () => Storage | null | undefined,
   }
   const fallBack = (why: string) => {
     if (!local) return;
-    // Carry what localStorage held for us into memory, then stop using it.
     try {
       for (let i = 0; i < local.length; i++) {
         const key = local.key(i);
@@ -41,9 +44,9 @@ export function createQueueStorage(getStorage: () => Storage | null | undefined,
       // unreadable: keep what memory has
     }
     local = undefined;
-    logger.warn(say('noStorage', why));
+    onFallback(why);
   };
-  if (!local) logger.warn(say('noStorage', 'is not available'));
+  if (!local) onFallback('is not available');
 
   return {
     get persistent() {
