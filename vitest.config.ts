@@ -14,6 +14,8 @@ export default defineConfig({
       },
     },
     restoreMocks: true,
+    // Console output of passing tests is noise (the tests assert log lines through recording sinks).
+    silent: 'passed-only',
     // happy-dom reports every <script src> it refuses to fetch; that refusal is the test setup, not news.
     onConsoleLog: (log) => !log.includes('JavaScript file loading is disabled'),
     unstubGlobals: true,

@@ -1,5 +1,5 @@
 // A local RudderStack data plane for the e2e suite and the demo (node:http on 127.0.0.1).
-// It enforces the real gateway's rules (research cloud-mode-and-loaders.md §1): Basic auth with the
+// It enforces the real gateway's rules (rudderlabs/rudder-server, gateway): Basic auth with the
 // source write key (or ?writeKey= on the beacon path), valid JSON, a non-empty batch, every message
 // with a userId or an anonymousId (one bad message rejects the whole batch), 413 over 4000 KB.
 // Single-message endpoints /v1/<type> are accepted too (RudderStack's SDK uses them by default).

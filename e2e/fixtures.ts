@@ -62,6 +62,7 @@ export async function demoPurchase(page: Page): Promise<void> {
  */
 export const test = base.extend<{ klaviyoRequests: string[]; dataPlane: DataPlane }>({
   /** A local data plane of this test's own (see dataPlane.mjs). */
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
   dataPlane: async ({}, use) => {
     const dp = await startDataPlane({ writeKey: 'e2e-write-key' });
     await use(dp);

@@ -218,7 +218,7 @@ describe('DeviceMode when klaviyo.js is blocked', () => {
     ]);
   });
 
-  it('a forwarder that does not deliver is handed only the type of a queued call: the call is not copied for it', () => {
+  it('a call queued while klaviyo.js loads is kept as the forwarder says (here: only its type), not copied by the core', () => {
     vi.useFakeTimers();
     serveKlaviyo('hang');
     const handed: unknown[] = [];
@@ -226,7 +226,7 @@ describe('DeviceMode when klaviyo.js is blocked', () => {
       { publicApiKey: 'AbC123' },
       {
         logSink: recordingSink().sink,
-        createForwarder: () => ({ forward: (m) => void handed.push(m), reset() {}, delivers: false }),
+        createForwarder: () => ({ forward: (m) => void handed.push(m), reset() {}, keep: (m) => ({ type: m.type }) }),
       },
     );
     core.start();

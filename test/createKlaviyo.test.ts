@@ -254,7 +254,7 @@ describe('createSegmentPlugin', () => {
 describe('library identity', () => {
   it('the version sent in context.library and the Segment plugin is the package version', async () => {
     const { readFileSync } = await import('node:fs');
-    const { LIBRARY_VERSION } = await import('../src/cloud/buildCloudMessage.js');
+    const { LIBRARY_VERSION } = await import('../src/version.js');
     const pkg = JSON.parse(readFileSync(`${process.cwd()}/package.json`, 'utf8'));
     expect(LIBRARY_VERSION).toBe(pkg.version);
     expect(createSegmentPlugin({ publicApiKey: 'AbC123' }).version).toBe(pkg.version);

@@ -249,7 +249,7 @@ describe('property-based: the core and the forwarder', () => {
     fc.assert(
       fc.property(
         fc.array(message, { maxLength: 5 }),
-        fc.constantFrom('load', 'error') as fc.Arbitrary<'load' | 'error'>,
+        fc.constantFrom<'load' | 'error'>('load', 'error'),
         (messages, outcome) => {
           cleanPage();
           serveKlaviyo(outcome);

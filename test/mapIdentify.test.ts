@@ -141,7 +141,7 @@ const rows: Row[] = [
   ],
   ['no identifier at all → nothing', undefined, { plan: 'gold' }, null],
   ['traits.properties (list fields) not sent', 'u1', { properties: { listId: 'L1', subscribe: true } }, { $id: 'u1' }],
-  // Regression rows: RudderStack's integration (research rudder-device-mode.md §6).
+  // Regression rows: RudderStack's integration (rudderlabs/rudder-sdk-js, packages/analytics-js-integrations/src/integrations/Klaviyo, and its issue tracker).
   ['B8: anonymousId is never $id', undefined, { plan: 'gold' }, null],
   [
     'B8: enforceEmailAsPrimary never writes anonymousId to _id',

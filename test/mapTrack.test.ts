@@ -224,7 +224,7 @@ const ecommerce: Row[] = [
   ],
 ];
 
-// Segment's classic fixture F1 (research klaviyo-onsite-and-peers.md B.1), under RudderStack's event name.
+// Segment's classic fixture F1 (segmentio/analytics.js-integrations, integrations/klaviyo), under RudderStack's event name.
 const f1 = {
   order_id: '50314b8e9bcf000000000000',
   total: 30,

@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { PRIVATE_KEY_TEXT } from '../src/config/validatePublicKey.js';
+import { PRIVATE_KEY_TEXT } from '../src/logger/messages.js';
 import { MESSAGES_GLOBAL } from '../src/logger/say.js';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -3,7 +3,7 @@ import { Klaviyo } from '../src/hosts/rudderstack/Klaviyo.js';
 import { cleanPage, klaviyoReceived, serveKlaviyo } from './helpers/klaviyoScript.js';
 import { clone, identify, page, track } from './helpers/messages.js';
 
-// What the RudderStack JS SDK v3 passes (research rudder-device-mode.md §5.1, cloud-mode-and-loaders.md §4a).
+// What the RudderStack JS SDK v3 passes (rudderlabs/rudder-sdk-js, analytics-js-plugins deviceModeDestinations).
 const dashboardConfig = {
   publicApiKey: 'AbC123',
   sendPageAsTrack: true,

@@ -1,8 +1,8 @@
-import type { ConsentChannel, LogLevel } from './defaults.js';
+import type { LogLevel } from '../logger/createLogger.js';
+import type { KlaviyoMetric } from '../mapping/KlaviyoMetric.js';
 
-/** The Klaviyo metrics whose names can be overridden with {@link KlaviyoOptions.eventNames}. */
-export type KlaviyoMetric =
-  'Viewed Product' | 'Added to Cart' | 'Started Checkout' | 'Placed Order' | 'Ordered Product';
+/** A list-subscription channel. */
+export type ConsentChannel = 'email' | 'sms';
 
 /** A RudderStack source that has Klaviyo connected in cloud mode. */
 export interface CloudModeOptions {

@@ -1,59 +1,12 @@
-/** Defaults, each a named constant with its unit. They are documented in the README. */
+/** Defaults of the options, each a named constant with its unit. The README's option table lists them. */
+import type { LogLevel } from '../logger/createLogger.js';
+import type { ConsentChannel } from './KlaviyoOptions.js';
 
 /** How long klaviyo.js may take to fire `load` or `error` before it counts as failed (blocked). */
 export const LOAD_TIMEOUT_MS = 10_000;
 
-/** Calls made while klaviyo.js is loading wait in a bounded queue; the oldest is dropped past this. */
-export const PENDING_CALLS_MAX = 200;
-
-/** Calls made before consent is granted wait in a bounded queue; the oldest is dropped past this. */
-export const CONSENT_PENDING_CALLS_MAX = 200;
-
-/** Default list-subscription consent channels forwarded to cloud mode. */
+/** Default list-subscription consent channels. */
 export const DEFAULT_CONSENT_CHANNELS: readonly ConsentChannel[] = ['email'];
 
 /** Log level used when none is configured. */
 export const DEFAULT_LOG_LEVEL: LogLevel = 'warn';
-
-/** Where klaviyo.js is served from. The public key is appended as `company_id`. */
-export const KLAVIYO_SCRIPT_BASE_URL = 'https://static.klaviyo.com/onsite/js/klaviyo.js';
-
-/** Prefix of every log line. */
-export const LOG_PREFIX = '[klaviyo-device-mode]';
-
-export type ConsentChannel = 'email' | 'sms';
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'none';
-
-/** Cloud-mode delivery (SPEC §4). */
-/** Delivery attempts per forwarded event before it is dropped (with a logged reason). */
-export const MAX_ATTEMPTS = 10;
-/** First retry delay; doubles on each retry up to {@link RETRY_MAX_DELAY_MS}. */
-export const RETRY_BASE_DELAY_MS = 1_000;
-/** Longest delay between two attempts. */
-export const RETRY_MAX_DELAY_MS = 60_000;
-/** Each retry delay is scaled by a random factor in [1 - JITTER_RATIO, 1 + JITTER_RATIO]. */
-export const JITTER_RATIO = 0.2;
-/** Events waiting for delivery; past this the oldest is dropped (with a logged reason). */
-export const QUEUE_MAX_ITEMS = 100;
-/** Events per `/v1/batch` request. */
-export const BATCH_MAX_ITEMS = 20;
-/** Bytes per `/v1/batch` request (the data plane refuses 4000 KB with 413). */
-export const BATCH_MAX_BYTES = 500_000;
-/** How long a new event waits for others to share its request. */
-export const FLUSH_INTERVAL_MS = 1_000;
-/** A request with no answer after this counts as a network error (and is retried). */
-export const REQUEST_TIMEOUT_MS = 15_000;
-/** An event whose JSON is larger than this is refused (the data plane's documented per-event limit). */
-export const EVENT_MAX_BYTES = 32 * 1024;
-/** Bytes per `sendBeacon` at page leave (the browser's keepalive quota is 64 KiB in all). */
-export const BEACON_MAX_BYTES = 64_000;
-/** A live tab refreshes its queue's heartbeat this often. */
-export const ACK_INTERVAL_MS = 1_000;
-/** How often a tab looks for queues abandoned by closed tabs. */
-export const RECLAIM_INTERVAL_MS = 3_000;
-/** A queue whose heartbeat is older than this was abandoned and may be taken over. */
-export const RECLAIM_AFTER_MS = 10_000;
-/** Wait between writing a takeover claim and checking that it held (another tab may claim too). */
-export const CLAIM_SETTLE_MS = 500;
-/** Prefix of every localStorage key this package writes. */
-export const STORAGE_PREFIX = 'kdm';

@@ -1,11 +1,7 @@
-import {
-  DEFAULT_CONSENT_CHANNELS,
-  DEFAULT_LOG_LEVEL,
-  LOAD_TIMEOUT_MS,
-  type ConsentChannel,
-  type LogLevel,
-} from './defaults.js';
-import type { CloudModeOptions, KlaviyoMetric, ResolvedConfig } from './KlaviyoOptions.js';
+import { DEFAULT_CONSENT_CHANNELS, DEFAULT_LOG_LEVEL, LOAD_TIMEOUT_MS } from './defaults.js';
+import type { CloudModeOptions, ConsentChannel, ResolvedConfig } from './KlaviyoOptions.js';
+import type { LogLevel } from '../logger/createLogger.js';
+import { KLAVIYO_METRICS as METRICS, type KlaviyoMetric } from '../mapping/KlaviyoMetric.js';
 import { say } from '../logger/say.js';
 import { asText, field } from '../mapping/readFields.js';
 import { validatePublicKey } from './validatePublicKey.js';
@@ -18,13 +14,6 @@ export class KlaviyoConfigError extends Error {
   }
 }
 
-const METRICS: readonly KlaviyoMetric[] = [
-  'Viewed Product',
-  'Added to Cart',
-  'Started Checkout',
-  'Placed Order',
-  'Ordered Product',
-];
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'none'];
 const MAX_LOAD_TIMEOUT_MS = 120_000;
 const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];

@@ -1,11 +1,5 @@
+import { PRIVATE_KEY_TEXT } from '../logger/messages.js';
 import { say } from '../logger/say.js';
-
-/**
- * Said in full even when the log texts are not installed (see `messages.ts`): a leaked private key
- * must be revoked, and a bare key would not say so.
- */
-export const PRIVATE_KEY_TEXT =
-  'publicApiKey is a Klaviyo PRIVATE API key (pk_...). It must never be put in a browser: revoke it now in Klaviyo (Settings > API keys) and use the 6-character public API key (site ID).';
 
 /** Klaviyo public API keys ("site IDs") are exactly six letters or digits. */
 const PUBLIC_KEY_PATTERN = /^[A-Za-z0-9]{6}$/;

@@ -1,8 +1,7 @@
-import { CONSENT_PENDING_CALLS_MAX, PENDING_CALLS_MAX } from '../config/defaults.js';
 import type { ResolvedConfig } from '../config/KlaviyoOptions.js';
 import { KlaviyoConfigError, resolveConfig } from '../config/resolveConfig.js';
 import { CloudForwarder } from '../cloud/CloudForwarder.js';
-import { createUnconfiguredForwarder, type Forwarder, type ForwardReason } from '../cloud/Forwarder.js';
+import { createUnconfiguredForwarder, type Forwarder } from '../cloud/Forwarder.js';
 import { KlaviyoLoader, type LoadStatus } from '../klaviyo/KlaviyoLoader.js';
 import { klaviyoWindow } from '../klaviyo/KlaviyoGlobals.js';
 import { clearKlaviyoCookie, setKlaviyoOff } from '../klaviyo/clearKlaviyoCookie.js';
@@ -12,7 +11,11 @@ import { say } from '../logger/say.js';
 import { mapMessage } from '../mapping/mapMessage.js';
 import { toJsonObject } from '../mapping/toJsonValue.js';
 import type { KlaviyoCommand, RudderMessage } from '../mapping/types.js';
-import { hasListData } from './route.js';
+import { boundedPush } from '../util/boundedPush.js';
+import { browserWindow } from '../util/browserWindow.js';
+import { CONSENT_PENDING_CALLS_MAX, PENDING_CALLS_MAX } from './coreLimits.js';
+import { Gate } from './Gate.js';
+import { routeOf } from './routes.js';
 
 /** What {@link DeviceMode} is built with besides the options; every field has a default. */
 export interface DeviceModeDeps {
@@ -27,19 +30,17 @@ export interface DeviceModeDeps {
 /** Status of the integration: the klaviyo.js load status, `disabled` on a fatal config error. */
 export type DeviceModeStatus = LoadStatus | 'disabled';
 
-type Consent = 'pending' | 'granted' | 'denied';
-
 interface Pending {
   type: string;
   commands: KlaviyoCommand[];
-  /** What to forward if klaviyo.js fails (see {@link DeviceMode.snapshot}); absent when not forwardable. */
+  /** What to forward if klaviyo.js fails (see {@link DeviceMode.keep}); absent when not forwardable. */
   snapshot?: RudderMessage;
 }
 
 /**
  * The device-mode core shared by every host: validates the config once, loads klaviyo.js, maps
  * calls to Klaviyo commands, keeps them in order while klaviyo.js loads, and routes to cloud mode
- * what device mode cannot do (SPEC §2–§4). No method ever throws to the caller.
+ * what device mode cannot do (docs/behaviour.md). No method ever throws to the caller.
  */
 export class DeviceMode {
   /** The resolved config; `undefined` when the options were unusable (the integration is inert). */
@@ -49,13 +50,14 @@ export class DeviceMode {
   private readonly loader: KlaviyoLoader | undefined;
   private readonly forwarder: Forwarder;
   private pending: Pending[] = [];
-  private held: RudderMessage[] = [];
-  private consent: Consent;
+  /** Calls made before consent was granted: a gate that opens on {@link grantConsent}. */
+  private readonly consent: Gate<RudderMessage>;
+  private denied = false;
   private lastIdentify: string | undefined;
   private started = false;
 
   constructor(options: unknown, deps: DeviceModeDeps = {}) {
-    this.win = deps.window ?? (globalThis as unknown as { window: Window }).window;
+    this.win = browserWindow(deps.window) as Window;
     const warnings: string[] = [];
     let config: ResolvedConfig | undefined;
     let fatal: string | undefined;
@@ -68,7 +70,12 @@ export class DeviceMode {
     this.logger = createLogger(config?.logLevel ?? 'warn', deps.logSink);
     if (fatal) this.logger.error(say('disabled', fatal));
     for (const w of warnings) this.logger.warn(w);
-    this.consent = config?.requireConsent ? 'pending' : 'granted';
+    this.consent = new Gate<RudderMessage>(
+      !config?.requireConsent,
+      CONSENT_PENDING_CALLS_MAX,
+      (message) => this.handle(message),
+      () => this.logger.warn(say('consentQueueFull', CONSENT_PENDING_CALLS_MAX)),
+    );
     const create = deps.createForwarder ?? defaultForwarder(this.win);
     this.forwarder = config
       ? safeForwarder(create(config, this.logger), this.logger)
@@ -121,18 +128,16 @@ export class DeviceMode {
   start(): void {
     if (this.started || !this.loader) return;
     this.started = true;
-    if (this.consent === 'granted') this.loader.start();
+    if (this.consent.open) this.loader.start();
   }
 
   /** Consent given (or given again): load klaviyo.js and let the held calls flow, in order. */
   grantConsent(): void {
-    if (!this.loader || this.consent === 'granted') return;
-    if (this.consent === 'denied') setKlaviyoOff(this.win?.document, false);
-    this.consent = 'granted';
+    if (!this.loader || (this.consent.open && !this.denied)) return;
+    if (this.denied) setKlaviyoOff(this.win?.document, false);
+    this.denied = false;
     if (this.started) this.loader.start();
-    const held = this.held;
-    this.held = [];
-    for (const message of held) this.handle(message);
+    this.consent.openNow();
   }
 
   /**
@@ -143,11 +148,10 @@ export class DeviceMode {
    */
   denyConsent(): void {
     if (!this.loader) return;
-    const dropped = this.held.length + this.pending.length;
+    const withdrawn = this.consent.open && !this.denied;
+    const dropped = this.consent.clear() + this.pending.length;
     if (dropped) this.logger.info(say('consentDropped', dropped));
-    const withdrawn = this.consent === 'granted';
-    this.consent = 'denied';
-    this.held = [];
+    this.denied = true;
     this.pending = [];
     this.forwarder.reset();
     if (withdrawn) {
@@ -171,10 +175,9 @@ export class DeviceMode {
    */
   reset(): void {
     try {
-      const dropped = this.held.length + this.pending.length;
+      const dropped = this.consent.clear() + this.pending.length;
       if (dropped) this.logger.info(say('resetDropped', dropped));
       this.lastIdentify = undefined;
-      this.held = [];
       this.pending = [];
       clearKlaviyoCookie(this.win?.document);
       this.forwarder.reset();
@@ -194,47 +197,32 @@ export class DeviceMode {
       this.logger.warn(say('inert', describe(type)));
       return;
     }
-    if (this.consent === 'denied') {
+    if (this.denied) {
       this.logger.info(say('noConsent', describe(type)));
       return;
     }
-    if (this.consent === 'pending') {
+    if (!this.consent.open) {
       this.hold(message);
       return;
     }
-    switch (type) {
-      case 'identify': {
-        const listData = hasListData(message, this.config?.listId);
-        if (listData) this.forward(message, 'list subscription');
-        this.device(message, 'identify', !listData);
-        return;
-      }
-      case 'track':
-        this.device(message, 'track', true);
-        return;
-      case 'page':
-        this.device(message, 'page', false);
-        return;
-      case 'group':
-      case 'screen':
-        this.forward(message, type);
-        return;
-      case 'alias':
-        this.logger.warn(say('alias'));
-        return;
-      default:
-        this.logger.warn(say('unknownType', JSON.stringify(describe(type))));
+    const route = routeOf(message, this.config?.listId);
+    if (!route) {
+      this.logger.warn(say('unknownType', JSON.stringify(describe(type))));
+    } else if ('refuse' in route) {
+      this.logger.warn(say(route.refuse));
+    } else {
+      if (route.forward) this.forwarder.forward(message, route.forward);
+      if (route.device) this.device(message, type as string, route.fallback);
     }
   }
 
+  /** Keep a copy of a call made before consent (the host may change the original meanwhile). */
   private hold(message: RudderMessage): void {
     const warnings: string[] = [];
-    this.held.push(toJsonObject(message, 'message', warnings));
-    for (const w of warnings) this.logger.warn(`${describe(message.type)}: ${w}`);
-    if (this.held.length > CONSENT_PENDING_CALLS_MAX) {
-      this.held.shift();
-      this.logger.warn(say('consentQueueFull', CONSENT_PENDING_CALLS_MAX));
-    }
+    const copy = toJsonObject(message, 'message', warnings) as RudderMessage;
+    const log = this.logger.child(describe(message.type));
+    for (const w of warnings) log.warn(w);
+    this.consent.push(copy);
   }
 
   /** The device-mode path; `fallback` says whether cloud mode takes the call if klaviyo.js failed. */
@@ -244,7 +232,8 @@ export class DeviceMode {
       return;
     }
     const { commands, warnings } = mapMessage(message, this.config);
-    for (const w of warnings) this.logger.warn(`${type}: ${w}`);
+    const log = this.logger.child(type);
+    for (const w of warnings) log.warn(w);
     if (type === 'identify' && commands.length) {
       const key = JSON.stringify(commands[0]);
       if (key === this.lastIdentify) {
@@ -258,19 +247,13 @@ export class DeviceMode {
       return;
     }
     if (!commands.length && type !== 'identify') return;
-    this.pending.push({ type, commands, snapshot: fallback ? this.snapshot(message) : undefined });
-    if (this.pending.length > PENDING_CALLS_MAX) {
-      this.pending.shift();
-      this.logger.warn(say('loadQueueFull', PENDING_CALLS_MAX));
-    }
+    const call = { type, commands, snapshot: fallback ? this.keep(message) : undefined };
+    boundedPush(this.pending, call, PENDING_CALLS_MAX, () => this.logger.warn(say('loadQueueFull', PENDING_CALLS_MAX)));
   }
 
-  /**
-   * What to keep of a call that klaviyo.js may yet fail to take: a copy, so that later changes by the
-   * host cannot reach it; only its type when nothing will be delivered (it is then just logged as lost).
-   */
-  private snapshot(message: RudderMessage): RudderMessage {
-    return this.forwarder.delivers === false ? { type: message.type } : toJsonObject(message, 'message', []);
+  /** What to keep of a call that klaviyo.js may yet fail to take: what the forwarder would need of it. */
+  private keep(message: RudderMessage): RudderMessage {
+    return this.forwarder.keep ? this.forwarder.keep(message) : toJsonObject(message, 'message', []);
   }
 
   private settled(status: LoadStatus): void {
@@ -284,14 +267,10 @@ export class DeviceMode {
 
   /** klaviyo.js failed: identify/track go to cloud mode; page is never forwarded. */
   private fallBack(call: Pending): void {
-    if (call.snapshot) this.forward(call.snapshot, 'klaviyo.js failed');
+    if (call.snapshot) this.forwarder.forward(call.snapshot, 'klaviyo.js failed');
     else if (call.type === 'page' && this.config?.sendPageAsTrack) {
       this.logger.warn(say('pageLost'));
     }
-  }
-
-  private forward(message: RudderMessage, reason: ForwardReason): void {
-    this.forwarder.forward(message, reason);
   }
 
   private push(commands: KlaviyoCommand[]): void {
@@ -332,6 +311,13 @@ function safeForwarder(inner: Forwarder, logger: Logger): Forwarder {
         logger.error(say('forwarderResetFailed'), error);
       }
     },
-    delivers: inner.delivers,
+    keep: (message) => {
+      try {
+        return inner.keep ? inner.keep(message) : toJsonObject(message, 'message', []);
+      } catch (error) {
+        logger.error(say('forwardFailed', describe(message.type)), error);
+        return { type: message.type };
+      }
+    },
   };
 }

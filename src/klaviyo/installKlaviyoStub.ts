@@ -28,7 +28,7 @@ export function installKlaviyoStub(win: Window): boolean {
       get(target, prop) {
         if (prop === 'push') return enqueue;
         if (typeof prop === 'symbol' || prop === 'then' || prop === 'toJSON' || prop in Object.prototype) {
-          return Reflect.get(target, prop);
+          return Reflect.get(target, prop) as unknown;
         }
         return (...args: unknown[]) => {
           const callback =

@@ -1,4 +1,5 @@
-import { KLAVIYO_SCRIPT_BASE_URL } from '../config/defaults.js';
+/** Where klaviyo.js is served from. The public key is appended as `company_id`. */
+const KLAVIYO_SCRIPT_BASE_URL = 'https://static.klaviyo.com/onsite/js/klaviyo.js';
 
 /** The klaviyo.js URL for a (validated) public key, always `https:` and URL-encoded. */
 export function klaviyoScriptUrl(publicApiKey: string): string {

@@ -1,5 +1,11 @@
-import { PRIVATE_KEY_TEXT } from '../config/validatePublicKey.js';
 import { MESSAGES_GLOBAL } from './say.js';
+
+/**
+ * Said in full even when the log texts are not installed: a leaked private key must be revoked, and a
+ * bare key would not say so.
+ */
+export const PRIVATE_KEY_TEXT =
+  'publicApiKey is a Klaviyo PRIVATE API key (pk_...). It must never be put in a browser: revoke it now in Klaviyo (Settings > API keys) and use the 6-character public API key (site ID).';
 
 /**
  * The text of every log line and mapping warning, by key. `{0}`, `{1}`… are filled with the
@@ -102,6 +108,8 @@ export const MESSAGES = {
   netError: 'a network error or timeout',
   badStoredQueue: 'a stored cloud-mode queue was not valid JSON; it was discarded.',
   tookOver: 'cloud mode: took over {0} undelivered event(s) from an earlier page or closed tab.',
+  identityInMemory:
+    "localStorage {0}: the visitor's anonymousId, userId and traits are kept in memory only (not across reloads).",
   noStorage: 'localStorage {0}: the cloud-mode queue is kept in memory only (not across reloads or tabs).',
   // Script tag
   alreadyStarted: 'load() ignored: already started.',

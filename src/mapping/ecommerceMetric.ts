@@ -1,4 +1,4 @@
-import type { KlaviyoMetric } from '../config/KlaviyoOptions.js';
+import type { KlaviyoMetric } from './KlaviyoMetric.js';
 
 /** The spec event names we map, after {@link normaliseEventName}. */
 const ECOMMERCE: Readonly<Record<string, KlaviyoMetric>> = {

@@ -39,7 +39,7 @@ const LOCATION = table(
 ).map(([out, flat, sub]) => [out, flat, sub.split(',')] as const);
 
 /**
- * Map an identify to `['identify', profile]` (SPEC §3 identify). Pure: never mutates `message`,
+ * Map an identify to `['identify', profile]` (docs/behaviour.md, "identify"). Pure: never mutates `message`,
  * never throws. `anonymousId` is never used as `$id`: it would create a duplicate profile.
  */
 export function mapIdentify(message: RudderMessage, options: IdentifyMappingOptions = {}): MapResult {

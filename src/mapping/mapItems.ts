@@ -21,7 +21,7 @@ const ITEM = table(
 );
 
 /**
- * Map e-commerce lines (`products` or `items`) to Klaviyo's `Items[]` shape (SPEC §3). Fields this
+ * Map e-commerce lines (`products` or `items`) to Klaviyo's `Items[]` shape (docs/behaviour.md, "track"). Fields this
  * does not know pass through unchanged; a line that is not an object is skipped with a warning.
  */
 export function mapItems(lines: JsonValue | undefined, path: string, warnings: string[]): JsonObject[] | undefined {

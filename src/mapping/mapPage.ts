@@ -13,7 +13,7 @@ export interface PageMappingOptions {
 }
 
 /**
- * Map a page call (SPEC §3 page). With `sendPageAsTrack` off it gives no command: klaviyo.js records
+ * Map a page call (docs/behaviour.md, "page"). With `sendPageAsTrack` off it gives no command: klaviyo.js records
  * "Active on Site" by itself. Pure: never mutates `message`, never throws.
  */
 export function mapPage(message: RudderMessage, options: PageMappingOptions = {}): MapResult {

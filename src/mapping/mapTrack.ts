@@ -1,4 +1,4 @@
-import type { KlaviyoMetric } from '../config/KlaviyoOptions.js';
+import type { KlaviyoMetric } from './KlaviyoMetric.js';
 import { say } from '../logger/say.js';
 import { ecommerceMetric } from './ecommerceMetric.js';
 import { itemCategories, itemNames, mapItems } from './mapItems.js';
@@ -49,7 +49,7 @@ export function trackEventName(event: unknown, warnings: string[]): string | und
 }
 
 /**
- * Map a track to Klaviyo commands (SPEC §3 track). E-commerce spec events are renamed and reshaped;
+ * Map a track to Klaviyo commands (docs/behaviour.md, "track"). E-commerce spec events are renamed and reshaped;
  * every other event keeps its name (trimmed, case kept). Pure: never mutates `message`, never throws.
  */
 export function mapTrack(message: RudderMessage, options: TrackMappingOptions = {}): MapResult {

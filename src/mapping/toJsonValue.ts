@@ -55,7 +55,7 @@ function copy(value: unknown, trail: Trail, warnings: string[], stack: object[])
     return Number.isFinite(value) ? (value as number) || 0 : warn(warnings, 'notFinite', trail, value); // -0 is 0 in JSON
   }
   if (type === 'bigint') {
-    const text = String(value);
+    const text = (value as bigint).toString();
     warn(warnings, 'bigint', trail, text.slice(0, 40));
     return text;
   }

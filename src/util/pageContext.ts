@@ -1,7 +1,5 @@
-import type { JsonObject } from '../mapping/types.js';
-
 /** The page as RudderStack's SDK describes it in `context.page` (and page properties); `{}` without a page. */
-export function pageContext(win: Window | undefined): JsonObject {
+export function pageContext(win: Window | undefined): Record<string, string> {
   const loc = win?.location;
   if (!loc) return {};
   const doc = win?.document;

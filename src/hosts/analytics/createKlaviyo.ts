@@ -1,10 +1,12 @@
 import type { KlaviyoOptions } from '../../config/KlaviyoOptions.js';
 import { DeviceMode, type DeviceModeDeps, type DeviceModeStatus } from '../../core/DeviceMode.js';
-import { LIBRARY_NAME, LIBRARY_VERSION } from '../../cloud/buildCloudMessage.js';
+import { LIBRARY_NAME, LIBRARY_VERSION } from '../../version.js';
 import { say } from '../../logger/say.js';
 import { toJsonObject } from '../../mapping/toJsonValue.js';
 import type { JsonObject, RudderMessage } from '../../mapping/types.js';
 import { pageContext } from '../../util/pageContext.js';
+import { browserWindow } from '../../util/browserWindow.js';
+import { createSafeStorage } from '../../util/safeStorage.js';
 import { uuid } from '../../util/uuid.js';
 import { IdentityStore } from './identityStore.js';
 
@@ -44,14 +46,12 @@ export interface KlaviyoAnalytics {
  * device-mode core. Loading starts at once (or on consent with `requireConsent`). No method throws.
  */
 export function createKlaviyo(options: KlaviyoOptions, deps: DeviceModeDeps = {}): KlaviyoAnalytics {
-  const win = deps.window ?? (typeof window === 'undefined' ? undefined : window);
+  const win = browserWindow(deps.window);
   const core = new DeviceMode(options, deps);
-  let storage: Storage | undefined;
-  try {
-    storage = win?.localStorage;
-  } catch {
-    storage = undefined;
-  }
+  const storage = createSafeStorage(
+    () => win?.localStorage,
+    (why) => core.logger.info(say('identityInMemory', why)),
+  );
   const identity = new IdentityStore(storage, uuid);
 
   const send = (type: string, fields: Partial<RudderMessage>): void => {
@@ -90,7 +90,8 @@ export function createKlaviyo(options: KlaviyoOptions, deps: DeviceModeDeps = {}
   const copy = (type: string, v: unknown, path: string) => {
     const warnings: string[] = [];
     const out = toJsonObject(isObject(v) ? v : undefined, path, warnings);
-    for (const w of warnings) core.logger.warn(`${type}: ${w}`);
+    const log = core.logger.child(type);
+    for (const w of warnings) log.warn(w);
     return out;
   };
 

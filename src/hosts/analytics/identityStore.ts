@@ -1,6 +1,6 @@
-import { STORAGE_PREFIX } from '../../config/defaults.js';
 import type { JsonObject } from '../../mapping/types.js';
 import { toJsonObject } from '../../mapping/toJsonValue.js';
+import { STORAGE_PREFIX, type SafeStorage } from '../../util/safeStorage.js';
 
 const KEYS = {
   anonymousId: `${STORAGE_PREFIX}.anonymousId`,
@@ -10,7 +10,7 @@ const KEYS = {
 
 /**
  * The visitor's identity, persisted the way RudderStack's SDK does it (anonymousId, userId and the
- * accumulated traits survive reloads), in localStorage with a memory fallback.
+ * accumulated traits survive reloads), in the package's safe storage (memory when localStorage fails).
  */
 export class IdentityStore {
   anonymousId: string;
@@ -18,16 +18,16 @@ export class IdentityStore {
   traits: JsonObject;
 
   constructor(
-    private readonly storage: Storage | undefined,
+    private readonly storage: SafeStorage,
     private readonly uuid: () => string,
   ) {
-    this.anonymousId = this.read(KEYS.anonymousId) || uuid();
-    this.userId = this.read(KEYS.userId);
+    this.anonymousId = storage.get(KEYS.anonymousId) || uuid();
+    this.userId = storage.get(KEYS.userId) ?? '';
     let traits: JsonObject = {};
     try {
-      traits = toJsonObject(JSON.parse(this.read(KEYS.traits) || '{}'), 'traits', []);
+      traits = toJsonObject(JSON.parse(storage.get(KEYS.traits) || '{}'), 'traits', []);
     } catch {
-      traits = {};
+      // a corrupted value: start without traits
     }
     this.traits = traits;
     this.save();
@@ -51,23 +51,11 @@ export class IdentityStore {
     this.save();
   }
 
-  private read(key: string): string {
-    try {
-      return this.storage?.getItem(key) ?? '';
-    } catch {
-      return '';
-    }
-  }
-
   private save(): void {
-    try {
-      this.storage?.setItem(KEYS.anonymousId, this.anonymousId);
-      if (this.userId) this.storage?.setItem(KEYS.userId, this.userId);
-      else this.storage?.removeItem(KEYS.userId);
-      if (Object.keys(this.traits).length) this.storage?.setItem(KEYS.traits, JSON.stringify(this.traits));
-      else this.storage?.removeItem(KEYS.traits);
-    } catch {
-      // Storage refused: the identity lives in memory for this page.
-    }
+    this.storage.set(KEYS.anonymousId, this.anonymousId);
+    if (this.userId) this.storage.set(KEYS.userId, this.userId);
+    else this.storage.remove(KEYS.userId);
+    if (Object.keys(this.traits).length) this.storage.set(KEYS.traits, JSON.stringify(this.traits));
+    else this.storage.remove(KEYS.traits);
   }
 }

@@ -1,6 +1,7 @@
 import type { DeviceModeDeps } from '../../core/DeviceMode.js';
 import { DeviceMode } from '../../core/DeviceMode.js';
-import { field } from '../../mapping/readFields.js';
+import { asObject, field } from '../../mapping/readFields.js';
+import { browserWindow } from '../../util/browserWindow.js';
 import type { RudderMessage } from '../../mapping/types.js';
 
 /** What RudderStack's JS SDK passes to each event method. */
@@ -26,9 +27,9 @@ export class Klaviyo {
   readonly core: DeviceMode;
 
   constructor(config?: unknown, analytics?: unknown, _destinationInfo?: unknown, deps: DeviceModeDeps = {}) {
-    const win = deps.window ?? (typeof window === 'undefined' ? undefined : window);
-    const pageOptions = asObject(field(win, PAGE_OPTIONS_GLOBAL));
-    const dashboard = asObject(config);
+    const win = browserWindow(deps.window);
+    const pageOptions = asObject(field(win, PAGE_OPTIONS_GLOBAL)) ?? {};
+    const dashboard = asObject(config) ?? {};
     // The SDK's own log level (e.g. 'ERROR') applies unless a level was configured for us.
     const logLevel = dashboard.logLevel ?? pageOptions.logLevel ?? field(analytics, 'logLevel');
     this.core = new DeviceMode({ ...pageOptions, ...dashboard, ...(logLevel ? { logLevel } : {}) }, deps);
@@ -76,8 +77,4 @@ export class Klaviyo {
   screen(element?: RudderElement): void {
     this.core.handle(element?.message);
   }
-}
-
-function asObject(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 }

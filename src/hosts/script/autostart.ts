@@ -4,7 +4,7 @@
  * `load(options)` queued by the inline snippet), replaces the snippet's queue with the real API at
  * `window.klaviyoDeviceMode`, and replays the queued calls in order.
  */
-import { LOG_PREFIX } from '../../config/defaults.js';
+import { LOG_PREFIX } from '../../logger/createLogger.js';
 import { say } from '../../logger/say.js';
 import { createKlaviyo, type KlaviyoAnalytics } from '../analytics/createKlaviyo.js';
 import { optionsFromDataset } from './optionsFromDataset.js';

@@ -1,5 +1,5 @@
 import type { KlaviyoOptions } from '../../config/KlaviyoOptions.js';
-import { LIBRARY_VERSION } from '../../cloud/buildCloudMessage.js';
+import { LIBRARY_VERSION } from '../../version.js';
 import { DeviceMode, type DeviceModeDeps } from '../../core/DeviceMode.js';
 import type { RudderMessage } from '../../mapping/types.js';
 
@@ -51,8 +51,9 @@ export function createSegmentPlugin(options: KlaviyoOptions, deps: DeviceModeDep
     version: LIBRARY_VERSION,
     core,
     isLoaded: () => core.acceptsCalls,
-    load: async () => {
+    load: () => {
       core.start();
+      return Promise.resolve();
     },
     ready: () => new Promise<void>((resolve) => core.whenSettled(() => resolve())),
     track: handle,
