@@ -26,12 +26,15 @@ async function renderPage(search) {
   const klaviyoSrc = blocked
     ? '/blocked-by-the-demo/klaviyo.js'
     : demo.standIn
-      ? `/e2e/fixtures/klaviyo-standin.js?company_id=${publicApiKey}`
+      ? `/e2e/fixtures/klaviyo-loader.js?company_id=${publicApiKey}`
       : undefined;
+  // With the stand-in, the loader fetches its tracking module from this server, and there is no
+  // Client API to reach (nothing leaves the machine): the ladder goes from klaviyo.js to the data plane.
   const options = [
     `window.demo = ${JSON.stringify(demo)};`,
+    demo.standIn ? `window.__klaviyoStandInModuleUrl = '/e2e/fixtures/klaviyo-tracking-module.js';` : '',
     klaviyoSrc
-      ? `window.klaviyoDeviceModeOptions = { prepareScript: function (s) { s.src = ${JSON.stringify(klaviyoSrc)}; } };`
+      ? `window.klaviyoDeviceModeOptions = { clientApi: ${!demo.standIn}, prepareScript: function (s) { s.src = ${JSON.stringify(klaviyoSrc)}; } };`
       : '',
   ].join('\n');
   const dataAttributes = [

@@ -38,9 +38,9 @@ test('demo storefront with klaviyo.js blocked: identify and track go to the data
   const warnings: string[] = [];
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
   await page.goto('/?block');
-  await expect(page.locator('#status')).toHaveText('(failed)');
+  await expect(page.locator('#status')).toHaveText('(blocked)');
   expect(warnings).toContain(
-    '[klaviyo-device-mode] klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network).',
+    '[klaviyo-device-mode] klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network); calls go down the delivery ladder.',
   );
   await page.click('[data-call=add]');
   await expect(page.locator('#forwarded')).toContainText('["track","Product Added","batch"]');

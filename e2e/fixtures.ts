@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { createClientApiStandIn, type ClientApiStandIn } from './clientApiStandIn.js';
 // @ts-expect-error plain ESM module without types
 import { startDataPlane } from './dataPlane.mjs';
 
@@ -24,31 +25,78 @@ export function servePage(name: string, html: string): string {
   return `/e2e/.generated/${name}.html`;
 }
 
-/** Block klaviyo.js the way an ad blocker does (net::ERR_BLOCKED_BY_CLIENT). */
+/**
+ * What each blocklist blocks, by the hosts the real lists name: uBlock Origin's default EasyPrivacy
+ * blocks the tracking modules klaviyo.js fetches; Ghostery also klaviyo.js itself; AdGuard Tracking
+ * Protection also the Client API host (third-party); DNS-level lists every Klaviyo host.
+ */
+export const BLOCKLISTS = {
+  none: [],
+  easyprivacy: ['https://static-tracking.klaviyo.com/**'],
+  ghostery: ['https://static.klaviyo.com/onsite/js/**', 'https://static-tracking.klaviyo.com/**'],
+  adguard: [
+    'https://static.klaviyo.com/onsite/js/**',
+    'https://static-tracking.klaviyo.com/**',
+    'https://a.klaviyo.com/**',
+  ],
+  dns: ['https://static.klaviyo.com/**', 'https://static-tracking.klaviyo.com/**', 'https://a.klaviyo.com/**'],
+} as const;
+export type Blocklist = keyof typeof BLOCKLISTS;
+
+/** Block what `list` blocks, the way an extension does (net::ERR_BLOCKED_BY_CLIENT). */
+export async function applyBlocklist(context: BrowserContext, list: Blocklist): Promise<void> {
+  for (const pattern of BLOCKLISTS[list]) {
+    await context.unroute(pattern);
+    await context.route(pattern, (route) => route.abort('blockedbyclient'));
+  }
+}
+
+/** Block every Klaviyo host, as DNS-level lists do: only cloud mode can deliver. */
 export async function blockKlaviyo(page: Page): Promise<void> {
-  await page.context().unroute('https://static.klaviyo.com/**');
-  await page.context().route('https://static.klaviyo.com/**', (route) => route.abort('blockedbyclient'));
+  await applyBlocklist(page.context(), 'dns');
 }
 
-const STAND_IN = readFileSync(new URL('./fixtures/klaviyo-standin.js', import.meta.url), 'utf8');
+const LOADER = readFileSync(new URL('./fixtures/klaviyo-loader.js', import.meta.url), 'utf8');
+const MODULE = readFileSync(new URL('./fixtures/klaviyo-tracking-module.js', import.meta.url), 'utf8');
 
-/** What the klaviyo.js stand-in recorded in the page: the exact commands Klaviyo received. */
+/**
+ * What the tracking module recorded in the page: the exact commands Klaviyo received, callbacks left
+ * out, without the readiness probe (`isIdentified`) the integration sends at start.
+ */
 export async function klaviyoReceived(page: Page): Promise<unknown[]> {
-  return page.evaluate(() => (window as any).__klaviyoStandIn?.commands ?? []);
+  return page.evaluate(() =>
+    ((window as any).__klaviyoStandIn?.commands ?? []).filter((c: unknown[]) => c[0] !== 'isIdentified'),
+  );
 }
 
-/** Answer https://static.klaviyo.com/** in `context` with the local klaviyo.js stand-in; `seen` gets each URL. */
-export async function serveStandIn(context: BrowserContext, seen: (url: string) => void = () => {}): Promise<void> {
+/**
+ * Answer klaviyo.js in `context` as Klaviyo ships it: the loader at https://static.klaviyo.com/**, its
+ * tracking module at https://static-tracking.klaviyo.com/**, and the Client API at
+ * https://a.klaviyo.com/** (`clientApi`). `seen` gets each klaviyo.js URL.
+ */
+export async function serveStandIn(
+  context: BrowserContext,
+  seen: (url: string) => void = () => {},
+  clientApi: ClientApiStandIn = createClientApiStandIn(),
+): Promise<void> {
   await context.route('https://static.klaviyo.com/**', (route) => {
     seen(route.request().url());
-    return route.fulfill({ status: 200, contentType: 'text/javascript', body: STAND_IN });
+    return route.fulfill({ status: 200, contentType: 'text/javascript', body: LOADER });
+  });
+  await context.route('https://static-tracking.klaviyo.com/**', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/javascript', body: MODULE }),
+  );
+  await context.route('https://a.klaviyo.com/**', (route) => {
+    const r = route.request();
+    const a = clientApi.answer(r.method(), r.url(), r.headers(), r.postData());
+    return route.fulfill({ status: a.status, headers: a.headers, body: a.body });
   });
 }
 
 /** The demo storefront's purchase journey: open it, add to cart, check out with an email, see the order. */
 export async function demoPurchase(page: Page): Promise<void> {
   await page.goto('/');
-  await expect(page.locator('#status')).toHaveText('(ready)');
+  await expect(page.locator('#status')).toHaveText('(working)');
   await page.click('[data-call=add]');
   await page.click('[data-call=checkout]');
   await page.fill('#checkout-form input', 'ada@example.com');
@@ -60,7 +108,12 @@ export async function demoPurchase(page: Page): Promise<void> {
  * Every test gets https://static.klaviyo.com/** answered by the local klaviyo.js stand-in, and a
  * record of the klaviyo.js requests made. Tests that simulate an ad blocker re-route it.
  */
-export const test = base.extend<{ klaviyoRequests: string[]; dataPlane: DataPlane }>({
+export const test = base.extend<{ klaviyoRequests: string[]; dataPlane: DataPlane; clientApi: ClientApiStandIn }>({
+  /** The Client API stand-in answering https://a.klaviyo.com/** for this test. */
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
+  clientApi: async ({}, use) => {
+    await use(createClientApiStandIn());
+  },
   /** A local data plane of this test's own (see dataPlane.mjs). */
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
   dataPlane: async ({}, use) => {
@@ -69,9 +122,9 @@ export const test = base.extend<{ klaviyoRequests: string[]; dataPlane: DataPlan
     await dp.close();
   },
   klaviyoRequests: [
-    async ({ context }, use) => {
+    async ({ context, clientApi }, use) => {
       const requests: string[] = [];
-      await serveStandIn(context, (url) => requests.push(url));
+      await serveStandIn(context, (url) => requests.push(url), clientApi);
       await use(requests);
     },
     { auto: true },

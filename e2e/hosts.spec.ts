@@ -22,6 +22,8 @@ const product = {
   image_url: 'https://shop.example.com/p1.png',
 };
 const line = { product_id: 'p1', sku: 'POOH', name: 'Pooh', price: 9.99, quantity: 1 };
+/** A dedupe key the host made (the message's messageId). */
+const KEY = expect.any(String);
 const item = { ProductID: 'p1', SKU: 'POOH', ProductName: 'Pooh', Quantity: 1, ItemPrice: 9.99, RowTotal: 9.99 };
 const JOURNEY = [
   ['identify', { $email: 'ada@example.com', $first_name: 'Ada', $id: 'u1' }],
@@ -36,6 +38,7 @@ const JOURNEY = [
       URL: 'https://shop.example.com/p1',
       Price: 9.99,
       Categories: ['Books'],
+      $event_id: KEY,
     },
   ],
   [
@@ -62,6 +65,7 @@ const JOURNEY = [
       AddedItemPrice: 9.99,
       AddedItemQuantity: 1,
       AddedItemCategories: ['Books'],
+      $event_id: KEY,
     },
   ],
   ['track', 'Started Checkout', { $event_id: 'c1', $value: 9.99, ItemNames: ['Pooh'], Items: [item] }],
@@ -87,13 +91,14 @@ test('script tag via the README snippet: a storefront journey, with calls made b
   page,
   context,
   dataPlane,
+  clientApi,
 }) => {
   // Slow network: the bundle and klaviyo.js both arrive late.
   await page.route('**/dist/klaviyo-device-mode.iife.js', async (route) => {
     await sleep(400);
     await route.continue();
   });
-  const standIn = readFileSync(new URL('./fixtures/klaviyo-standin.js', import.meta.url), 'utf8');
+  const standIn = readFileSync(new URL('./fixtures/klaviyo-loader.js', import.meta.url), 'utf8');
   await context.unroute('https://static.klaviyo.com/**');
   await context.route('https://static.klaviyo.com/**', async (route) => {
     await sleep(400);
@@ -111,9 +116,15 @@ test('script tag via the README snippet: a storefront journey, with calls made b
   await page.goto(servePage('readme-snippet', html));
   expect(await page.evaluate(() => (window as any).queuedBeforeBundle)).toBe(true);
   await expect.poll(() => klaviyoReceived(page), { timeout: 10_000 }).toEqual(JOURNEY);
+  // The list subscription needs no server: Klaviyo's Client API takes it; nothing is forwarded.
   await expect
-    .poll(() => dataPlane.received.map((m) => [m.type, m.groupId, m.traits]))
-    .toEqual([['group', 'NEWS01', { subscribe: true, email: 'ada@example.com' }]]);
+    .poll(() =>
+      clientApi
+        .taken('subscriptions')
+        .map((b) => [b.data.relationships.list.data.id, b.data.attributes.profile.data.attributes.email]),
+    )
+    .toEqual([['NEWS01', 'ada@example.com']]);
+  expect(dataPlane.received).toEqual([]);
 });
 
 test('script tag with data-* attributes starts itself', async ({ page }) => {
@@ -124,7 +135,9 @@ test('script tag with data-* attributes starts itself', async ({ page }) => {
     route.fulfill({ contentType: 'text/html', body: html }),
   );
   await page.goto('/e2e/pages/data-attributes.html');
-  await expect.poll(() => klaviyoReceived(page)).toEqual([['track', 'Viewed Shop Home page', {}], ...JOURNEY]);
+  await expect
+    .poll(() => klaviyoReceived(page))
+    .toEqual([['track', 'Viewed Shop Home page', { $event_id: KEY }], ...JOURNEY]);
 });
 
 test('the real @rudderstack/analytics-js loads our Klaviyo.min.js through destSDKBaseURL', async ({
@@ -134,7 +147,7 @@ test('the real @rudderstack/analytics-js loads our Klaviyo.min.js through destSD
 }) => {
   const integrationRequests: string[] = [];
   page.on('request', (r) => r.url().endsWith('/Klaviyo.min.js') && integrationRequests.push(new URL(r.url()).pathname));
-  await context.route(/^https:\/\/(?!static\.klaviyo\.com)/, (route) => route.abort());
+  await context.route(/^https:\/\/(?!(static|static-tracking|a)\.klaviyo\.com)/, (route) => route.abort());
   await page.goto(`/e2e/pages/rudderstack-sdk.html?dp=${encodeURIComponent(dataPlane.url)}&wk=${dataPlane.writeKey}`);
   await page.evaluate(() => {
     const r = (window as any).rudder;
@@ -147,10 +160,10 @@ test('the real @rudderstack/analytics-js loads our Klaviyo.min.js through destSD
     .poll(() => klaviyoReceived(page), { timeout: 15_000 })
     .toEqual([
       ['identify', { $email: 'ada@example.com', $first_name: 'Ada', $id: 'u1' }],
-      ['track', 'Viewed Product', { ProductName: 'Pooh', ProductID: 'p1', Price: 9.99 }],
+      ['track', 'Viewed Product', { ProductName: 'Pooh', ProductID: 'p1', Price: 9.99, $event_id: KEY }],
       ['trackViewedItem', { Title: 'Pooh', ItemId: 'p1', Metadata: { Price: 9.99 } }],
-      ['track', 'Checked Out', { $value: 9.99 }],
-      ['track', 'Viewed Shop Home page', {}],
+      ['track', 'Checked Out', { $value: 9.99, $event_id: KEY }],
+      ['track', 'Viewed Shop Home page', { $event_id: KEY }],
     ]);
   expect(integrationRequests).toEqual(['/dist/Klaviyo.min.js']);
   // The SDK's own cloud events reach its data plane, untouched by us (revenue is still revenue).
@@ -160,7 +173,7 @@ test('the real @rudderstack/analytics-js loads our Klaviyo.min.js through destSD
 });
 
 test('the real @segment/analytics-next with our destination plugin registered', async ({ page, context }) => {
-  await context.route(/^https:\/\/(?!static\.klaviyo\.com)/, (route) =>
+  await context.route(/^https:\/\/(?!(static|static-tracking|a)\.klaviyo\.com)/, (route) =>
     route.fulfill({ status: 200, contentType: 'application/json', body: '{}' }),
   );
   await page.goto('/e2e/pages/segment.html');
@@ -188,7 +201,7 @@ test('the real @segment/analytics-next with our destination plugin registered', 
 test('a page that already has klaviyo.js: it is reused, never injected twice', async ({ page, klaviyoRequests }) => {
   await page.goto('/e2e/pages/existing-klaviyo.html');
   await page.evaluate(() => (window as any).klaviyoDeviceMode.track('Signed Up', { plan: 'pro' }));
-  await expect.poll(() => klaviyoReceived(page)).toEqual([['track', 'Signed Up', { plan: 'pro' }]]);
+  await expect.poll(() => klaviyoReceived(page)).toEqual([['track', 'Signed Up', { plan: 'pro', $event_id: KEY }]]);
   expect(klaviyoRequests).toEqual(['https://static.klaviyo.com/onsite/js/AbC123/klaviyo.js']);
   expect(await page.locator('script[src*="klaviyo.js"]').count()).toBe(1);
   expect(await page.evaluate(() => (window as any).__klaviyoStandIn.loads)).toBe(1);
@@ -205,7 +218,7 @@ test('a strict CSP page with a nonce: klaviyo.js gets the nonce and loads', asyn
     });
   });
   await page.goto('/e2e/pages/csp.html');
-  await expect.poll(() => page.evaluate(() => (window as any).kdmStatus)).toBe('ready');
+  await expect.poll(() => page.evaluate(() => (window as any).kdmStatus)).toBe('working');
   expect(await klaviyoReceived(page)).toEqual([['identify', { $email: 'ada@example.com', $id: 'u1' }]]);
   expect(violations).toEqual([]);
 });

@@ -1,39 +1,53 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeviceMode } from '../src/core/DeviceMode.js';
 import { cleanPage, klaviyoReceived, runStandIn, serveKlaviyo } from './helpers/klaviyoScript.js';
-import { deviceMode, recordingSink } from './helpers/harness.js';
+import { deviceMode, fakeClientApi, recordingSink } from './helpers/harness.js';
 import { clone, identify, page, rudderMessage, track } from './helpers/messages.js';
 
 const warnings = (lines: Array<[string, string]>) =>
   lines.filter(([l]) => l === 'warn' || l === 'error').map(([, m]) => m);
+const NOT_DELIVERED = (type: string) =>
+  `[klaviyo-device-mode] ${type} not delivered (klaviyo.js failed): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.`;
 
 beforeEach(() => {
   cleanPage();
   vi.useRealTimers();
 });
 
-describe('DeviceMode with klaviyo.js loading normally', () => {
-  it('pushes the mapped commands, in call order, identify before the tracks that follow it', () => {
+describe('DeviceMode with klaviyo.js working', () => {
+  it('pushes the mapped commands, in call order, each track with its dedupe key; working on the first answer', () => {
     serveKlaviyo('load');
     const { core, cloud } = deviceMode();
     core.start();
-    expect(core.status).toBe('ready');
+    expect(core.status).toBe('working');
     core.handle(identify('u1', { email: 'ada@example.com' }));
     core.handle(track('Product Viewed', { name: 'Pooh', product_id: '1' }));
-    core.handle(track('Checked Out', { revenue: '5' }));
+    core.handle({ ...track('Checked Out', { revenue: '5' }), messageId: 'm-3' });
     expect(klaviyoReceived()).toEqual([
       ['identify', { $email: 'ada@example.com', $id: 'u1' }],
-      ['track', 'Viewed Product', { ProductName: 'Pooh', ProductID: '1' }],
+      ['track', 'Viewed Product', { ProductName: 'Pooh', ProductID: '1', $event_id: 'msg-1' }],
       ['trackViewedItem', { Title: 'Pooh', ItemId: '1' }],
-      ['track', 'Checked Out', { $value: 5 }],
+      ['track', 'Checked Out', { $value: 5, $event_id: 'm-3' }],
     ]);
     expect(cloud.forwarded).toEqual([]);
   });
 
-  it('calls made before klaviyo.js loads are queued and delivered in order once it loads', () => {
+  it('an order keeps its own dedupe keys: order id, order id + line', () => {
+    serveKlaviyo('load');
+    const { core } = deviceMode();
+    core.start();
+    core.handle(track('Order Completed', { order_id: 'o1', revenue: 9, products: [{ product_id: 'p1', price: 9 }] }));
+    const keys = klaviyoReceived().map((c: any) => [c[1], c[2].$event_id]);
+    expect(keys).toEqual([
+      ['Placed Order', 'o1'],
+      ['Ordered Product', 'o1_p1'],
+    ]);
+  });
+
+  it('calls made before klaviyo.js arrives wait in its queue, in order, and are answered when it does', () => {
     vi.useFakeTimers();
     const inserted = serveKlaviyo('hang');
-    const { core } = deviceMode();
+    const { core, cloud } = deviceMode();
     core.start();
     expect(core.status).toBe('loading');
     expect(core.acceptsCalls).toBe(true);
@@ -41,14 +55,16 @@ describe('DeviceMode with klaviyo.js loading normally', () => {
     core.handle(track('First', {}));
     core.handle(track('Second', {}));
     expect(klaviyoReceived()).toEqual([]);
-    // klaviyo.js arrives: it replays the stub queue, then `load` fires.
+    vi.advanceTimersByTime(2_000);
     runStandIn(inserted[0]);
-    inserted[0].dispatchEvent(new Event('load'));
+    expect(core.status).toBe('working');
     expect(klaviyoReceived()).toEqual([
       ['identify', { $email: 'a@b.co', $id: 'u1' }],
-      ['track', 'First', {}],
-      ['track', 'Second', {}],
+      ['track', 'First', { $event_id: 'msg-1' }],
+      ['track', 'Second', { $event_id: 'msg-1' }],
     ]);
+    vi.advanceTimersByTime(60_000);
+    expect(cloud.forwarded).toEqual([]);
   });
 
   it('does not push an identify identical to the last one; reset clears that state', () => {
@@ -84,7 +100,7 @@ describe('DeviceMode with klaviyo.js loading normally', () => {
     const { core } = deviceMode({ sendPageAsTrack: true });
     core.start();
     core.handle(page('Cart', 'Shop'));
-    expect(klaviyoReceived()).toEqual([['track', 'Viewed Shop Cart page', {}]]);
+    expect(klaviyoReceived()).toEqual([['track', 'Viewed Shop Cart page', { $event_id: 'msg-1' }]]);
   });
 
   it('routes group and screen to cloud mode, warns on alias and unknown types', () => {
@@ -106,7 +122,7 @@ describe('DeviceMode with klaviyo.js loading normally', () => {
     ]);
   });
 
-  it('identify with list data goes to both klaviyo.js and cloud mode', () => {
+  it('identify with list data goes to both klaviyo.js and cloud mode (Client API off)', () => {
     serveKlaviyo('load');
     const { core, cloud } = deviceMode();
     core.start();
@@ -130,36 +146,24 @@ describe('DeviceMode with klaviyo.js loading normally', () => {
     expect(withList.cloud.forwarded.map((f) => f.reason)).toEqual(['list subscription']);
   });
 
-  it('a throwing klaviyo.push is logged, never thrown to the host', () => {
+  it('a throwing klaviyo.push is logged, never thrown to the host; the call goes down the ladder', () => {
     serveKlaviyo('load');
-    const { core, log } = deviceMode();
+    const { core, log, cloud } = deviceMode();
     core.start();
     (window as any).klaviyo.push = () => {
       throw new Error('vendor bug');
     };
     expect(() => core.handle(track('A', {}))).not.toThrow();
     expect(warnings(log.lines)).toEqual(['[klaviyo-device-mode] track not sent: klaviyo.push failed.']);
-  });
-
-  it('queues at most PENDING_CALLS_MAX calls while loading and says when it drops the oldest', () => {
-    vi.useFakeTimers();
-    serveKlaviyo('hang');
-    const { core, log, cloud } = deviceMode();
-    core.start();
-    for (let i = 0; i < 201; i++) core.handle(track(`E${i}`, {}));
-    expect(warnings(log.lines)).toEqual([
-      '[klaviyo-device-mode] klaviyo.js is still loading: more than 200 calls queued; the oldest was dropped.',
-    ]);
-    vi.advanceTimersByTime(10_000); // klaviyo.js never answers → failed → cloud mode takes the queue
-    expect(cloud.forwarded.map((f) => f.message.event)).toEqual(Array.from({ length: 200 }, (_, i) => `E${i + 1}`));
+    expect(cloud.forwarded.map((f) => [f.message.event, f.reason])).toEqual([['A', 'klaviyo.js failed']]);
   });
 });
 
-describe('DeviceMode when klaviyo.js is blocked', () => {
-  it('forwards identify and track (unmapped, as called) to cloud mode, including those queued before the failure', () => {
+describe('DeviceMode when klaviyo.js does not answer', () => {
+  it('EasyPrivacy (klaviyo.js loads, its module is blocked): blocked after the timeout, every call goes down once', () => {
     vi.useFakeTimers();
-    serveKlaviyo('hang');
-    const { core, cloud } = deviceMode({ sendPageAsTrack: true });
+    serveKlaviyo('tracking-blocked');
+    const { core, cloud, log } = deviceMode({ sendPageAsTrack: true });
     core.start();
     const early = track('Product Added', { product_id: 'p1', revenue: 3 });
     const before = clone(early);
@@ -167,10 +171,12 @@ describe('DeviceMode when klaviyo.js is blocked', () => {
     core.handle(early);
     early.properties = { mutated: true }; // the host changes its object after the call
     core.handle(page('Cart'));
-    vi.advanceTimersByTime(10_000);
-    expect(core.status).toBe('failed');
+    expect(core.status).toBe('loading');
+    vi.advanceTimersByTime(2_999);
+    expect(cloud.forwarded).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(core.status).toBe('blocked');
     core.handle(track('After', { x: 1 }));
-    core.handle(page('Home'));
     expect(cloud.forwarded.map((f) => [f.message.type, f.message.event ?? null, f.reason])).toEqual([
       ['identify', null, 'klaviyo.js failed'],
       ['track', 'Product Added', 'klaviyo.js failed'],
@@ -178,9 +184,61 @@ describe('DeviceMode when klaviyo.js is blocked', () => {
     ]);
     expect(cloud.forwarded[1].message.properties).toEqual(before.properties);
     expect(klaviyoReceived()).toEqual([]);
+    expect(warnings(log.lines)).toEqual([
+      '[klaviyo-device-mode] klaviyo.js did not answer within 3000 ms (blocked, or its tracking module is); calls go down the delivery ladder.',
+      '[klaviyo-device-mode] page lost: klaviyo.js did not take it, the Client API is off (clientApi: false), and it is never forwarded to cloud mode.',
+    ]);
   });
 
-  it('an identify with list data is forwarded once, not twice, when klaviyo.js has failed', () => {
+  it('a late klaviyo.js gets every call it missed (the profile does not split) and works again for later calls', () => {
+    vi.useFakeTimers();
+    const inserted = serveKlaviyo('hang');
+    const { core, cloud } = deviceMode();
+    core.start();
+    core.handle(identify('u1', { email: 'a@b.co' }));
+    core.handle(track('Early', {}));
+    vi.advanceTimersByTime(3_000);
+    expect(core.status).toBe('blocked');
+    expect(cloud.forwarded).toHaveLength(2);
+    runStandIn(inserted[0]);
+    expect(core.status).toBe('working');
+    core.handle(track('Later', {}));
+    vi.advanceTimersByTime(60_000);
+    expect(klaviyoReceived()).toEqual([
+      ['identify', { $email: 'a@b.co', $id: 'u1' }],
+      ['track', 'Early', { $event_id: 'msg-1' }],
+      ['track', 'Later', { $event_id: 'msg-1' }],
+    ]);
+    // 'Early' reached Klaviyo twice, with one dedupe key: the cloud copy carries the same messageId.
+    expect(cloud.forwarded.map((f) => [f.message.event ?? null, f.message.messageId])).toEqual([
+      [null, 'msg-1'],
+      ['Early', 'msg-1'],
+    ]);
+  });
+
+  it('the script blocked (Ghostery): blocked at once, no waiting', () => {
+    serveKlaviyo('error');
+    const { core, cloud } = deviceMode();
+    core.start();
+    expect(core.status).toBe('blocked');
+    core.handle(track('A', {}));
+    expect(cloud.forwarded.map((f) => f.message.event)).toEqual(['A']);
+  });
+
+  it('a call without a messageId gets one, the same in klaviyo.js and in the cloud copy', () => {
+    vi.useFakeTimers();
+    serveKlaviyo('tracking-blocked');
+    const { core, cloud } = deviceMode();
+    core.start();
+    core.handle({ ...track('A', {}), messageId: undefined });
+    vi.advanceTimersByTime(3_000);
+    const key = cloud.forwarded[0].message.messageId;
+    expect(key).toMatch(/^[0-9a-f-]{36}$/);
+    const queued = (window as any)._klOnsite.find((c: unknown[]) => c[0] === 'track');
+    expect(queued[2].$event_id).toBe(key);
+  });
+
+  it('an identify with list data is forwarded once, not twice, when klaviyo.js is blocked', () => {
     serveKlaviyo('error');
     const { core, cloud } = deviceMode();
     core.start();
@@ -191,39 +249,23 @@ describe('DeviceMode when klaviyo.js is blocked', () => {
   it('without cloudMode, each call that needed it is logged as not delivered', () => {
     serveKlaviyo('error');
     const log = recordingSink();
-    const core = new DeviceMode({ publicApiKey: 'AbC123' }, { logSink: log.sink });
+    const core = new DeviceMode({ publicApiKey: 'AbC123', clientApi: false }, { logSink: log.sink });
     core.start();
     core.handle(track('A', {}));
     core.handle(rudderMessage({ type: 'group', groupId: 'L1' }));
     expect(warnings(log.lines)).toEqual([
-      '[klaviyo-device-mode] klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network).',
-      '[klaviyo-device-mode] track not delivered (klaviyo.js failed): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.',
+      '[klaviyo-device-mode] klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network); calls go down the delivery ladder.',
+      NOT_DELIVERED('track'),
       '[klaviyo-device-mode] group not delivered (group): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.',
     ]);
   });
 
-  it('without cloudMode, calls queued while klaviyo.js loads are logged as not delivered when it fails', () => {
-    vi.useFakeTimers();
-    serveKlaviyo('hang');
-    const log = recordingSink();
-    const core = new DeviceMode({ publicApiKey: 'AbC123' }, { logSink: log.sink });
-    core.start();
-    core.handle(identify('u1', { email: 'a@b.co' }));
-    core.handle(track('A', { x: 1 }));
-    vi.advanceTimersByTime(10_000);
-    expect(warnings(log.lines)).toEqual([
-      '[klaviyo-device-mode] klaviyo.js did not load within 10000 ms.',
-      '[klaviyo-device-mode] identify not delivered (klaviyo.js failed): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.',
-      '[klaviyo-device-mode] track not delivered (klaviyo.js failed): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.',
-    ]);
-  });
-
-  it('a call queued while klaviyo.js loads is kept as the forwarder says (here: only its type), not copied by the core', () => {
+  it('a call waiting for an answer is kept as the forwarder says (here: only its type), not copied by the core', () => {
     vi.useFakeTimers();
     serveKlaviyo('hang');
     const handed: unknown[] = [];
     const core = new DeviceMode(
-      { publicApiKey: 'AbC123' },
+      { publicApiKey: 'AbC123', clientApi: false },
       {
         logSink: recordingSink().sink,
         createForwarder: () => ({ forward: (m) => void handed.push(m), reset() {}, keep: (m) => ({ type: m.type }) }),
@@ -231,8 +273,131 @@ describe('DeviceMode when klaviyo.js is blocked', () => {
     );
     core.start();
     core.handle(track('A', { x: 1 }));
-    vi.advanceTimersByTime(10_000);
-    expect(handed).toEqual([{ type: 'track' }]);
+    vi.advanceTimersByTime(3_000);
+    expect(handed).toEqual([{ type: 'track', messageId: 'msg-1' }]);
+  });
+
+  it('page leave: nothing waits for an answer any more, every unanswered call goes down at once', () => {
+    vi.useFakeTimers();
+    serveKlaviyo('tracking-blocked');
+    const { core, cloud } = deviceMode();
+    core.start();
+    core.handle(track('A', {}));
+    window.dispatchEvent(new Event('pagehide'));
+    expect(cloud.forwarded.map((f) => f.message.event)).toEqual(['A']);
+    vi.advanceTimersByTime(3_000);
+    expect(cloud.forwarded).toHaveLength(1);
+  });
+});
+
+describe('DeviceMode: the Client API tier', () => {
+  it('takes what klaviyo.js did not answer: the event with its unique_id, the profile; nothing reaches cloud mode', async () => {
+    vi.useFakeTimers();
+    serveKlaviyo('tracking-blocked');
+    const { core, cloud, clientApi } = deviceMode({ clientApi: true });
+    core.start();
+    core.handle(identify('u1', { email: 'a@b.co', firstName: 'Ada' }));
+    core.handle({ ...track('Order Completed', { order_id: 'o1', revenue: 9, currency: 'EUR' }), userId: 'u1' });
+    core.handle(track('Anonymous', {}));
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(clientApi.requests.map((r) => r.path)).toEqual(['profiles', 'events', 'events']);
+    expect(clientApi.requests[0].url).toBe('https://a.klaviyo.com/client/profiles?company_id=AbC123');
+    expect(clientApi.requests[0].headers.revision).toBe('2026-07-15');
+    expect(clientApi.requests[0].body).toEqual({
+      data: { type: 'profile', attributes: { email: 'a@b.co', external_id: 'u1', first_name: 'Ada' } },
+    });
+    expect(clientApi.requests[1].body.data.attributes).toEqual({
+      properties: { OrderId: 'o1', currency: 'EUR' },
+      metric: { data: { type: 'metric', attributes: { name: 'Placed Order' } } },
+      profile: { data: { type: 'profile', attributes: { email: 'a@b.co', external_id: 'u1' } } },
+      value: 9,
+      value_currency: 'EUR',
+      unique_id: 'o1',
+      time: '2026-11-23T00:00:00.000Z',
+    });
+    // The anonymous track names the last identified profile.
+    expect(clientApi.requests[2].body.data.attributes.profile.data.attributes).toEqual({
+      email: 'a@b.co',
+      external_id: 'u1',
+    });
+    expect(cloud.forwarded).toEqual([]);
+  });
+
+  it('a visitor from a Klaviyo email is named by the exchange id of the landing URL', async () => {
+    vi.useFakeTimers();
+    history.replaceState(null, '', '/products/1?_kx=KX123');
+    serveKlaviyo('error');
+    const { core, clientApi } = deviceMode({ clientApi: true });
+    core.start();
+    core.handle(track('Viewed', {}));
+    await vi.advanceTimersByTimeAsync(0);
+    history.replaceState(null, '', '/products/1');
+    expect(clientApi.requests[0].body.data.attributes.profile.data.attributes).toEqual({ _kx: 'KX123' });
+  });
+
+  it('a call that names no profile skips the tier; a refusal or a blocked host moves the call to cloud mode', async () => {
+    vi.useFakeTimers();
+    serveKlaviyo('error');
+    const { core, cloud, clientApi } = deviceMode(
+      { clientApi: true },
+      fakeClientApi(() => 0),
+    );
+    core.start();
+    core.handle(track('Nobody', {}));
+    core.handle({ ...track('Someone', {}), userId: 'u1' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(clientApi.requests).toHaveLength(1);
+    expect(cloud.forwarded.map((f) => f.message.event)).toEqual(['Nobody', 'Someone']);
+  });
+
+  it('429 and 5xx are retried (Retry-After honoured), then the call moves down; 202 ends it', async () => {
+    vi.useFakeTimers();
+    serveKlaviyo('error');
+    const answers = [{ status: 429, retryAfter: '2' }, { status: 503 }, { status: 202 }];
+    const api = fakeClientApi(() => answers.shift() ?? 500);
+    const { core, cloud, clientApi } = deviceMode({ clientApi: true }, api);
+    core.start();
+    core.handle({ ...track('A', {}), userId: 'u1' });
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(clientApi.requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(clientApi.requests).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(clientApi.requests).toHaveLength(3);
+    expect(new Set(clientApi.requests.map((r) => r.body.data.attributes.unique_id))).toEqual(new Set(['msg-1']));
+    core.handle({ ...track('B', {}), userId: 'u1', messageId: 'm-b' });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(clientApi.requests).toHaveLength(6); // 500, 500, 500: three attempts
+    expect(cloud.forwarded.map((f) => f.message.event)).toEqual(['B']);
+  });
+
+  it('list subscription without a server: identify with list data and group subscribe through client/subscriptions', async () => {
+    serveKlaviyo('load');
+    const { core, cloud, clientApi } = deviceMode({ clientApi: true, listId: 'L9' });
+    core.start();
+    core.handle(
+      identify('u1', {
+        email: 'a@b.co',
+        phone: '+15005550006',
+        properties: { subscribe: true, consent: ['email', 'sms'] },
+      }),
+    );
+    core.handle(rudderMessage({ type: 'group', groupId: 'L2', traits: { subscribe: true, email: 'b@c.co' } }));
+    core.handle(rudderMessage({ type: 'group', groupId: 'L2', traits: { subscribe: false, email: 'b@c.co' } }));
+    await Promise.resolve();
+    expect(clientApi.requests.map((r) => [r.path, r.body.data.relationships.list.data.id])).toEqual([
+      ['subscriptions', 'L9'],
+      ['subscriptions', 'L2'],
+    ]);
+    expect(clientApi.requests[0].body.data.attributes.profile.data.attributes).toEqual({
+      email: 'a@b.co',
+      phone_number: '+15005550006',
+      subscriptions: { email: { marketing: { consent: 'SUBSCRIBED' } }, sms: { marketing: { consent: 'SUBSCRIBED' } } },
+    });
+    // An unsubscribe is not a Client API call: cloud mode takes it.
+    expect(cloud.forwarded.map((f) => [f.message.type, (f.message.traits as any).subscribe])).toEqual([
+      ['group', false],
+    ]);
   });
 });
 
@@ -278,7 +443,7 @@ describe('DeviceMode with requireConsent', () => {
     core.grantConsent();
     expect(klaviyoReceived()).toEqual([
       ['identify', { $email: 'a@b.co', $id: 'u1' }],
-      ['track', 'A', {}],
+      ['track', 'A', { $event_id: 'msg-1' }],
     ]);
     expect(cloud.forwarded.map((f) => f.reason)).toEqual(['group']);
   });
@@ -292,7 +457,7 @@ describe('DeviceMode with requireConsent', () => {
       '[klaviyo-device-mode] track: message.properties.n is NaN, not a finite number; dropped.',
     ]);
     core.grantConsent();
-    expect(klaviyoReceived()).toEqual([['track', 'A', { ok: 1 }]]);
+    expect(klaviyoReceived()).toEqual([['track', 'A', { ok: 1, $event_id: 'msg-1' }]]);
     expect(warnings(log.lines)).toHaveLength(1);
   });
 
@@ -320,7 +485,11 @@ describe('DeviceMode + CloudForwarder when klaviyo.js is blocked', () => {
     const net = fakeTransport();
     const log = recordingSink();
     const core = new DeviceMode(
-      { publicApiKey: 'AbC123', cloudMode: { dataPlaneUrl: 'https://dp.example.com', writeKey: 'wk' } },
+      {
+        publicApiKey: 'AbC123',
+        clientApi: false,
+        cloudMode: { dataPlaneUrl: 'https://dp.example.com', writeKey: 'wk' },
+      },
       {
         logSink: log.sink,
         createForwarder: (config, logger) =>

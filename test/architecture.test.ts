@@ -18,6 +18,7 @@ const LAYER: Record<string, number> = {
   core: 4,
   hosts: 5,
   'index.ts': 6,
+  clientApi: 3,
 };
 
 function files(dir: string): string[] {

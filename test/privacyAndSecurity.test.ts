@@ -31,7 +31,7 @@ describe('consent', () => {
     core.denyConsent();
     core.handle(track('After', {}));
     core.handle({ type: 'group', groupId: 'L1', anonymousId: 'a' });
-    expect(klaviyoReceived()).toEqual([['track', 'Before', {}]]);
+    expect(klaviyoReceived()).toEqual([['track', 'Before', { $event_id: 'msg-1' }]]);
     expect(cloud.forwarded).toEqual([]);
     expect(cloud.resets()).toBe(1);
     expect(document.cookie).not.toContain('__kla_id=someone');
@@ -47,7 +47,7 @@ describe('consent', () => {
     core.grantConsent();
     core.handle(track('Again', {}));
     expect(document.cookie).not.toContain('__kla_off=true');
-    expect(klaviyoReceived()).toEqual([['track', 'Again', {}]]);
+    expect(klaviyoReceived()).toEqual([['track', 'Again', { $event_id: 'msg-1' }]]);
   });
 
   it('holds at most CONSENT_PENDING_CALLS_MAX calls before consent, dropping the oldest with a warning', () => {
@@ -72,7 +72,7 @@ describe('consent', () => {
     core.handle(track('Held', props));
     props.plan = 'changed';
     core.grantConsent();
-    expect(klaviyoReceived()).toEqual([['track', 'Held', { plan: 'pro' }]]);
+    expect(klaviyoReceived()).toEqual([['track', 'Held', { plan: 'pro', $event_id: 'msg-1' }]]);
   });
 });
 
@@ -81,7 +81,7 @@ describe('reset clears personal data', () => {
     useClock();
     const inserted = serveKlaviyo('hang');
     const f = forwarder({ answer: () => 500 });
-    const api = createKlaviyo({ publicApiKey: 'AbC123' }, { createForwarder: () => f.f });
+    const api = createKlaviyo({ publicApiKey: 'AbC123', clientApi: false }, { createForwarder: () => f.f });
     api.identify('u1', { email: 'ada@example.com' });
     api.group('L1', { subscribe: true });
     await settle(1000); // the group fails to deliver: it stays stored
@@ -210,7 +210,7 @@ describe('storage faults', () => {
     getter.mockRestore();
     expect(klaviyoReceived()).toEqual([
       ['identify', { $email: 'a@b.co', $id: 'u1' }],
-      ['track', 'Works', {}],
+      ['track', 'Works', { $event_id: expect.stringMatching(/^[0-9a-f-]{36}$/) }],
     ]);
   });
 });

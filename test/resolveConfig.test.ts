@@ -18,7 +18,8 @@ describe('resolveConfig', () => {
         consent: ['email'],
         smsConsent: false,
         cloudMode: undefined,
-        loadTimeoutMs: 10000,
+        clientApi: true,
+        loadTimeoutMs: 3000,
         nonce: undefined,
         prepareScript: undefined,
         requireConsent: false,
@@ -121,7 +122,7 @@ describe('resolveConfig', () => {
     });
     expect(config).toMatchObject({
       sendPageAsTrack: false,
-      loadTimeoutMs: 10000,
+      loadTimeoutMs: 3000,
       logLevel: 'warn',
       consent: ['email'],
       prepareScript: undefined,
@@ -132,7 +133,7 @@ describe('resolveConfig', () => {
     expect(warnings).toEqual([
       'sendPageAsTrack must be a boolean; using false.',
       "consent accepts only 'email' and 'sms'; other entries ignored.",
-      'loadTimeoutMs must be a positive number of milliseconds; using 10000.',
+      'loadTimeoutMs must be a positive number of milliseconds; using 3000.',
       'prepareScript must be a function; ignored.',
       "eventNames: 'Bogus' is not one of Viewed Product, Added to Cart, Started Checkout, Placed Order, Ordered Product; ignored.",
       "eventNames['Placed Order'] must be a non-empty string; ignored.",

@@ -76,9 +76,17 @@ describe('RudderStack device-mode contract', () => {
     integration.identify({ message: messages[1] });
     integration.track({ message: messages[2] });
     integration.track({ message: messages[3] });
+    // Each command carries Klaviyo's callback last (a function: it serialises to null here) and, on a
+    // track, the dedupe key (the message's messageId) as $event_id.
     expect(pushed).toEqual([
-      [['track', 'Viewed Shop Product page', {}]],
-      [['identify', { $email: 'ada@example.com', $phone_number: '+442079460958', $first_name: 'Ada', $id: 'u1' }]],
+      [['track', 'Viewed Shop Product page', { $event_id: 'msg-1' }, null]],
+      [
+        [
+          'identify',
+          { $email: 'ada@example.com', $phone_number: '+442079460958', $first_name: 'Ada', $id: 'u1' },
+          null,
+        ],
+      ],
       [
         [
           'track',
@@ -89,10 +97,12 @@ describe('RudderStack device-mode contract', () => {
             AddedItemProductID: 'p1',
             AddedItemPrice: 9.99,
             AddedItemQuantity: 2,
+            $event_id: 'msg-1',
           },
+          null,
         ],
       ],
-      [['track', 'Checked Out', { $value: 19.98 }]],
+      [['track', 'Checked Out', { $value: 19.98, $event_id: 'msg-1' }, null]],
     ]);
     expect(messages).toEqual(before);
     expect(klaviyoReceived()).toHaveLength(4);
@@ -116,6 +126,6 @@ describe('RudderStack device-mode contract', () => {
     integration.init();
     integration.track({ message: track('Product Added', {}) });
     expect(document.querySelector('script')?.src).toContain('company_id=AbC123');
-    expect(klaviyoReceived()).toEqual([['track', 'Cart Add', {}]]);
+    expect(klaviyoReceived()).toEqual([['track', 'Cart Add', { $event_id: 'msg-1' }]]);
   });
 });

@@ -79,6 +79,9 @@
     var commands = window.__klaviyoStandIn && window.__klaviyoStandIn.commands;
     panel.textContent = commands
       ? commands
+          .filter(function (c) {
+            return c[0] !== 'isIdentified'; // the integration's readiness probe
+          })
           .map(function (c) {
             return JSON.stringify(c);
           })

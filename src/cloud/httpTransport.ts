@@ -1,3 +1,4 @@
+import { httpPost } from '../util/httpPost.js';
 import { REQUEST_TIMEOUT_MS } from './cloudLimits.js';
 
 /**
@@ -16,25 +17,8 @@ export type Beacon = (url: string, body: string) => boolean;
 
 /** The browser's `fetch`, with a timeout. */
 export function fetchTransport(win: Window): Transport {
-  return async (url, headers, body, keepalive) => {
-    const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
-    const timer = setTimeout(() => controller?.abort(), REQUEST_TIMEOUT_MS);
-    try {
-      const response = await win.fetch(url, {
-        method: 'POST',
-        headers,
-        body,
-        signal: controller?.signal,
-        credentials: 'omit',
-        keepalive,
-      });
-      return response.status;
-    } catch {
-      return 0;
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  return async (url, headers, body, keepalive) =>
+    (await httpPost(win, url, headers, body, { keepalive, timeoutMs: REQUEST_TIMEOUT_MS })).status;
 }
 
 /** `navigator.sendBeacon` with a `text/plain` body (a CORS-safelisted type: no preflight). */

@@ -65,8 +65,17 @@ export interface KlaviyoOptions {
    */
   cloudMode?: CloudModeOptions;
   /**
-   * How long klaviyo.js may take to load before it counts as blocked, in milliseconds.
-   * @default 10000
+   * Send what klaviyo.js could not (blocked, or half-working because its tracking module is blocked)
+   * to Klaviyo's Client API (`a.klaviyo.com/client/*`, public key only), before cloud mode. It also
+   * subscribes to lists (identify with list data, group) without any server.
+   * @default true
+   */
+  clientApi?: boolean;
+  /**
+   * How long klaviyo.js has to answer a command (Klaviyo's callback), in milliseconds, before the
+   * command goes down the delivery ladder; the first unanswered command marks klaviyo.js blocked.
+   * (Before 0.2 this bounded the script's `load` event; a loaded script proves nothing.)
+   * @default 3000
    */
   loadTimeoutMs?: number;
   /**
@@ -110,6 +119,7 @@ export interface ResolvedConfig {
   consent: ConsentChannel[];
   smsConsent: boolean;
   cloudMode: CloudModeOptions | undefined;
+  clientApi: boolean;
   loadTimeoutMs: number;
   nonce: string | undefined;
   prepareScript: ((script: HTMLScriptElement) => void | boolean) | undefined;

@@ -2,8 +2,11 @@
 import type { LogLevel } from '../logger/createLogger.js';
 import type { ConsentChannel } from './KlaviyoOptions.js';
 
-/** How long klaviyo.js may take to fire `load` or `error` before it counts as failed (blocked). */
-export const LOAD_TIMEOUT_MS = 10_000;
+/**
+ * How long klaviyo.js has to answer a command (its callback) before the command goes down the delivery
+ * ladder; the first command unanswered for this long marks klaviyo.js `blocked`.
+ */
+export const ACK_TIMEOUT_MS = 3_000;
 
 /** Default list-subscription consent channels. */
 export const DEFAULT_CONSENT_CHANNELS: readonly ConsentChannel[] = ['email'];

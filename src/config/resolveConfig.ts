@@ -1,4 +1,4 @@
-import { DEFAULT_CONSENT_CHANNELS, DEFAULT_LOG_LEVEL, LOAD_TIMEOUT_MS } from './defaults.js';
+import { DEFAULT_CONSENT_CHANNELS, DEFAULT_LOG_LEVEL, ACK_TIMEOUT_MS } from './defaults.js';
 import type { CloudModeOptions, ConsentChannel, ResolvedConfig } from './KlaviyoOptions.js';
 import type { LogLevel } from '../logger/createLogger.js';
 import { KLAVIYO_METRICS as METRICS, type KlaviyoMetric } from '../mapping/KlaviyoMetric.js';
@@ -15,7 +15,7 @@ export class KlaviyoConfigError extends Error {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'none'];
-const MAX_LOAD_TIMEOUT_MS = 120_000;
+const MAX_ACK_TIMEOUT_MS = 120_000;
 const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 type Bag = Record<string, unknown>;
@@ -36,13 +36,13 @@ export function resolveConfig(options: unknown, warn: (message: string) => void 
   const keyProblem = validatePublicKey(get('publicApiKey'));
   if (keyProblem) throw new KlaviyoConfigError(keyProblem);
 
-  /** A boolean option (default false); `'true'`/`'false'` strings are accepted. */
-  const bool = (name: string): boolean => {
+  /** A boolean option (default `fallback`); `'true'`/`'false'` strings are accepted. */
+  const bool = (name: string, fallback = false): boolean => {
     const v = get(name);
-    if (v == null) return false;
+    if (v == null) return fallback;
     if (typeof v === 'boolean' || v === 'true' || v === 'false') return v === true || v === 'true';
-    warn(say('notBoolean', name, false));
-    return false;
+    warn(say('notBoolean', name, fallback));
+    return fallback;
   };
   /** A string option, trimmed; a finite number becomes its text; blank is absent. */
   const str = (name: string): string | undefined => {
@@ -60,6 +60,7 @@ export function resolveConfig(options: unknown, warn: (message: string) => void 
     consent: resolveConsent(get('consent'), warn),
     smsConsent: bool('smsConsent'),
     cloudMode: resolveCloudMode(o.cloudMode, warn),
+    clientApi: bool('clientApi', true),
     loadTimeoutMs: resolveTimeout(get('loadTimeoutMs'), warn),
     nonce: str('nonce'),
     prepareScript: resolvePrepareScript(get('prepareScript'), warn),
@@ -97,11 +98,11 @@ function resolveCloudMode(value: unknown, warn: (m: string) => void): CloudModeO
 }
 
 function resolveTimeout(value: unknown, warn: (m: string) => void): number {
-  if (value == null) return LOAD_TIMEOUT_MS;
+  if (value == null) return ACK_TIMEOUT_MS;
   const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n === 'number' && n > 0 && n < Infinity) return Math.min(n, MAX_LOAD_TIMEOUT_MS);
-  warn(say('badTimeout', LOAD_TIMEOUT_MS));
-  return LOAD_TIMEOUT_MS;
+  if (typeof n === 'number' && n > 0 && n < Infinity) return Math.min(n, MAX_ACK_TIMEOUT_MS);
+  warn(say('badTimeout', ACK_TIMEOUT_MS));
+  return ACK_TIMEOUT_MS;
 }
 
 function resolvePrepareScript(value: unknown, warn: (m: string) => void): ResolvedConfig['prepareScript'] {

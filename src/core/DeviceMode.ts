@@ -1,21 +1,27 @@
+import { ClientApi, fetchClientApi, type ClientApiTransport } from '../clientApi/ClientApi.js';
+import { messageIdentifiers, profileIdentifiers } from '../clientApi/clientApiBodies.js';
+import { exchangeId } from '../clientApi/exchangeId.js';
+import { CloudForwarder } from '../cloud/CloudForwarder.js';
+import { createUnconfiguredForwarder, type Forwarder, type ForwardReason } from '../cloud/Forwarder.js';
 import type { ResolvedConfig } from '../config/KlaviyoOptions.js';
 import { KlaviyoConfigError, resolveConfig } from '../config/resolveConfig.js';
-import { CloudForwarder } from '../cloud/CloudForwarder.js';
-import { createUnconfiguredForwarder, type Forwarder } from '../cloud/Forwarder.js';
-import { KlaviyoLoader, type LoadStatus } from '../klaviyo/KlaviyoLoader.js';
-import { klaviyoWindow } from '../klaviyo/KlaviyoGlobals.js';
 import { clearKlaviyoCookie, setKlaviyoOff } from '../klaviyo/clearKlaviyoCookie.js';
+import { KlaviyoTier, type KlaviyoState } from '../klaviyo/KlaviyoTier.js';
 import { createLogger, type LogSink, type Logger } from '../logger/createLogger.js';
 import { describe } from '../logger/describe.js';
 import { say } from '../logger/say.js';
 import { mapMessage } from '../mapping/mapMessage.js';
+import { asText } from '../mapping/readFields.js';
 import { toJsonObject } from '../mapping/toJsonValue.js';
-import type { KlaviyoCommand, RudderMessage } from '../mapping/types.js';
-import { boundedPush } from '../util/boundedPush.js';
+import type { JsonObject, RudderMessage } from '../mapping/types.js';
+import { withDedupeKey } from '../mapping/withDedupeKey.js';
 import { browserWindow } from '../util/browserWindow.js';
-import { CONSENT_PENDING_CALLS_MAX, PENDING_CALLS_MAX } from './coreLimits.js';
+import { uuid } from '../util/uuid.js';
+import { CONSENT_PENDING_CALLS_MAX } from './coreLimits.js';
 import { Gate } from './Gate.js';
+import { Ladder, type LadderCall } from './Ladder.js';
 import { routeOf } from './routes.js';
+import { subscriptionRequest } from './subscriptionRequest.js';
 
 /** What {@link DeviceMode} is built with besides the options; every field has a default. */
 export interface DeviceModeDeps {
@@ -25,35 +31,39 @@ export interface DeviceModeDeps {
   logSink?: LogSink;
   /** Builds the cloud-mode forwarder. @default a {@link CloudForwarder} when `cloudMode` is set, else one that logs every call as not delivered */
   createForwarder?: (config: ResolvedConfig, logger: Logger) => Forwarder;
+  /** How the Client API tier sends a request. @default the page's `fetch` */
+  clientApiTransport?: ClientApiTransport;
 }
 
-/** Status of the integration: the klaviyo.js load status, `disabled` on a fatal config error. */
-export type DeviceModeStatus = LoadStatus | 'disabled';
-
-interface Pending {
-  type: string;
-  commands: KlaviyoCommand[];
-  /** What to forward if klaviyo.js fails (see {@link DeviceMode.keep}); absent when not forwardable. */
-  snapshot?: RudderMessage;
-}
+/** Status of the integration: the state of klaviyo.js, or `disabled` on a fatal config error. */
+export type DeviceModeStatus = KlaviyoState | 'disabled';
 
 /**
- * The device-mode core shared by every host: validates the config once, loads klaviyo.js, maps
- * calls to Klaviyo commands, keeps them in order while klaviyo.js loads, and routes to cloud mode
- * what device mode cannot do (docs/behaviour.md). No method ever throws to the caller.
+ * The device-mode core shared by every host: validates the config once, loads klaviyo.js, maps calls
+ * to Klaviyo commands and sends each one down the delivery ladder (klaviyo.js, acknowledged; the Client
+ * API; the cloud endpoint), and routes to the lower tiers what klaviyo.js cannot do at all
+ * (docs/behaviour.md). No method ever throws to the caller.
  */
 export class DeviceMode {
   /** The resolved config; `undefined` when the options were unusable (the integration is inert). */
   readonly config: ResolvedConfig | undefined;
   readonly logger: Logger;
   private readonly win: Window;
-  private readonly loader: KlaviyoLoader | undefined;
+  private readonly klaviyo: KlaviyoTier | undefined;
+  private readonly clientApi: ClientApi | undefined;
+  private readonly ladder: Ladder | undefined;
   private readonly forwarder: Forwarder;
-  private pending: Pending[] = [];
-  /** Calls made before consent was granted: a gate that opens on {@link grantConsent}. */
-  private readonly consent: Gate<RudderMessage>;
+  /**
+   * Calls made before {@link start}, or before consent with `requireConsent`: a gate that opens once
+   * the integration is started and consent is not outstanding.
+   */
+  private readonly gate: Gate<RudderMessage>;
+  private consented: boolean;
   private denied = false;
   private lastIdentify: string | undefined;
+  /** The identifiers of the last identify: who later tracks are about, for the Client API. */
+  private profile: JsonObject = {};
+  private kx: string | undefined | null = null;
   private started = false;
 
   constructor(options: unknown, deps: DeviceModeDeps = {}) {
@@ -70,8 +80,9 @@ export class DeviceMode {
     this.logger = createLogger(config?.logLevel ?? 'warn', deps.logSink);
     if (fatal) this.logger.error(say('disabled', fatal));
     for (const w of warnings) this.logger.warn(w);
-    this.consent = new Gate<RudderMessage>(
-      !config?.requireConsent,
+    this.consented = !config?.requireConsent;
+    this.gate = new Gate<RudderMessage>(
+      false,
       CONSENT_PENDING_CALLS_MAX,
       (message) => this.handle(message),
       () => this.logger.warn(say('consentQueueFull', CONSENT_PENDING_CALLS_MAX)),
@@ -81,26 +92,31 @@ export class DeviceMode {
       ? safeForwarder(create(config, this.logger), this.logger)
       : createUnconfiguredForwarder(this.logger);
     if (config && this.win?.document) {
-      this.loader = new KlaviyoLoader(config, this.win, this.logger);
-      this.loader.onChange((status) => this.settled(status));
+      this.klaviyo = new KlaviyoTier({ ...config, ackTimeoutMs: config.loadTimeoutMs }, this.win, this.logger);
+      if (config.clientApi) {
+        const transport = deps.clientApiTransport ?? fetchClientApi(this.win);
+        this.clientApi = new ClientApi(config.publicApiKey, this.logger, transport);
+      }
+      this.ladder = new Ladder(this.klaviyo, this.clientApi, this.forwarder, this.logger, () => this.exchangeId());
+      this.win.addEventListener?.('pagehide', () => this.ladder?.leave());
     } else if (config) {
       this.logger.error(say('noWindow'));
     }
   }
 
-  /** `disabled`, or the klaviyo.js load status. */
+  /** `disabled`, or the state of klaviyo.js: `idle`, `loading`, `working` or `blocked`. */
   get status(): DeviceModeStatus {
-    return this.loader ? this.loader.status : 'disabled';
+    return this.klaviyo ? this.klaviyo.state : 'disabled';
   }
 
-  /** True once {@link start} ran on a usable config: calls are accepted (and queued if need be). */
+  /** True once {@link start} ran on a usable config: calls are accepted (and sent down the ladder). */
   get acceptsCalls(): boolean {
-    return this.started && !!this.loader;
+    return this.started && !!this.klaviyo;
   }
 
   /**
-   * Call `callback` once klaviyo.js has settled (`ready` or `failed`), or at once when disabled or
-   * already settled. Exceptions from `callback` are logged, never thrown.
+   * Call `callback` once klaviyo.js has answered (`working`) or counts as `blocked`, or at once when
+   * disabled or already settled. Exceptions from `callback` are logged, never thrown.
    */
   whenSettled(callback: (status: DeviceModeStatus) => void): void {
     const call = (status: DeviceModeStatus) => {
@@ -111,12 +127,12 @@ export class DeviceMode {
       }
     };
     const status = this.status;
-    if (status === 'ready' || status === 'failed' || status === 'disabled') {
+    if (status === 'working' || status === 'blocked' || status === 'disabled') {
       void Promise.resolve().then(() => call(this.status));
       return;
     }
     let done = false;
-    this.loader?.onChange((s) => {
+    this.klaviyo?.onChange((s) => {
       if (!done) {
         done = true;
         call(s);
@@ -126,33 +142,36 @@ export class DeviceMode {
 
   /** Start: load klaviyo.js now, or once consent is granted when `requireConsent` is set. */
   start(): void {
-    if (this.started || !this.loader) return;
+    if (this.started || !this.klaviyo) return;
     this.started = true;
-    if (this.consent.open) this.loader.start();
+    if (!this.consented) return;
+    this.klaviyo.start();
+    this.gate.openNow();
   }
 
   /** Consent given (or given again): load klaviyo.js and let the held calls flow, in order. */
   grantConsent(): void {
-    if (!this.loader || (this.consent.open && !this.denied)) return;
+    if (!this.klaviyo || (this.consented && !this.denied)) return;
     if (this.denied) setKlaviyoOff(this.win?.document, false);
     this.denied = false;
-    if (this.started) this.loader.start();
-    this.consent.openNow();
+    this.consented = true;
+    if (!this.started) return;
+    this.klaviyo.start();
+    this.gate.openNow();
   }
 
   /**
-   * Consent refused or withdrawn: discard held and queued calls (and the forwarder's stored queue);
-   * from now on nothing is pushed or forwarded. A withdrawal after klaviyo.js loaded also expires
-   * Klaviyo's identity cookie and sets its opt-out cookie (`__kla_off=true`), so klaviyo.js itself
-   * stops tracking.
+   * Consent refused or withdrawn: discard held calls, calls still on their way and the forwarder's
+   * stored queue; from now on nothing is pushed or forwarded. A withdrawal after klaviyo.js loaded
+   * also expires Klaviyo's identity cookie and sets its opt-out cookie (`__kla_off=true`), so
+   * klaviyo.js itself stops tracking.
    */
   denyConsent(): void {
-    if (!this.loader) return;
-    const withdrawn = this.consent.open && !this.denied;
-    const dropped = this.consent.clear() + this.pending.length;
+    if (!this.klaviyo) return;
+    const withdrawn = this.consented && !this.denied;
+    const dropped = this.gate.clear() + (this.ladder?.clear() ?? 0);
     if (dropped) this.logger.info(say('consentDropped', dropped));
     this.denied = true;
-    this.pending = [];
     this.forwarder.reset();
     if (withdrawn) {
       clearKlaviyoCookie(this.win?.document);
@@ -171,14 +190,14 @@ export class DeviceMode {
 
   /**
    * Forget identity (logout): the identify diff state, Klaviyo's identity cookie, and every queue that
-   * holds the previous user's data (calls waiting for klaviyo.js or consent, the forwarder's stored queue).
+   * holds the previous user's data (calls waiting for consent or for klaviyo.js, the forwarder's queue).
    */
   reset(): void {
     try {
-      const dropped = this.consent.clear() + this.pending.length;
+      const dropped = this.gate.clear() + (this.ladder?.clear() ?? 0);
       if (dropped) this.logger.info(say('resetDropped', dropped));
       this.lastIdentify = undefined;
-      this.pending = [];
+      this.profile = {};
       clearKlaviyoCookie(this.win?.document);
       this.forwarder.reset();
     } catch (error) {
@@ -193,7 +212,7 @@ export class DeviceMode {
     }
     const message = input as RudderMessage;
     const type = message.type;
-    if (!this.loader) {
+    if (!this.klaviyo) {
       this.logger.warn(say('inert', describe(type)));
       return;
     }
@@ -201,7 +220,7 @@ export class DeviceMode {
       this.logger.info(say('noConsent', describe(type)));
       return;
     }
-    if (!this.consent.open) {
+    if (!this.gate.open) {
       this.hold(message);
       return;
     }
@@ -211,78 +230,77 @@ export class DeviceMode {
     } else if ('refuse' in route) {
       this.logger.warn(say(route.refuse));
     } else {
-      if (route.forward) this.forwarder.forward(message, route.forward);
-      if (route.device) this.device(message, type as string, route.fallback);
+      if (route.forward) this.subscribeOrForward(message, route.forward);
+      const cloud = route.fallback ? 'take' : route.forward ? 'elsewhere' : 'never';
+      if (route.device) this.device(message, type as string, cloud);
     }
   }
 
-  /** Keep a copy of a call made before consent (the host may change the original meanwhile). */
+  /** Keep a copy of a call made before start or consent (the host may change the original meanwhile). */
   private hold(message: RudderMessage): void {
     const warnings: string[] = [];
     const copy = toJsonObject(message, 'message', warnings) as RudderMessage;
     const log = this.logger.child(describe(message.type));
     for (const w of warnings) log.warn(w);
-    this.consent.push(copy);
+    this.gate.push(copy);
   }
 
-  /** The device-mode path; `fallback` says whether cloud mode takes the call if klaviyo.js failed. */
-  private device(message: RudderMessage, type: string, fallback: boolean): void {
-    if (this.status === 'failed') {
-      this.fallBack({ type, commands: [], snapshot: fallback ? message : undefined });
+  /**
+   * What klaviyo.js cannot do (list subscription, group, screen): a subscription through the Client API
+   * when it can take it, else the cloud tier.
+   */
+  private subscribeOrForward(message: RudderMessage, reason: ForwardReason): void {
+    const request =
+      this.clientApi && reason !== 'screen' ? subscriptionRequest(message, this.config!, this.exchangeId()) : undefined;
+    if (!this.clientApi || !request) {
+      this.forwarder.forward(message, reason);
       return;
     }
-    const { commands, warnings } = mapMessage(message, this.config);
-    const log = this.logger.child(type);
-    for (const w of warnings) log.warn(w);
+    const kept = this.keep(message);
+    void this.clientApi.post('subscriptions', request).then((taken) => {
+      if (!taken) this.forwarder.forward(kept, reason);
+    });
+  }
+
+  /** The device-mode path; `cloud` says what the cloud tier does with the call if the tiers above cannot take it. */
+  private device(message: RudderMessage, type: string, cloud: LadderCall['cloud']): void {
+    const mapped = mapMessage(message, this.config);
+    if (mapped.warnings.length) {
+      const log = this.logger.child(type);
+      for (const w of mapped.warnings) log.warn(w);
+    }
+    let commands = mapped.commands;
     if (type === 'identify' && commands.length) {
+      this.profile = profileIdentifiers(commands[0][1] as JsonObject);
       const key = JSON.stringify(commands[0]);
       if (key === this.lastIdentify) {
         this.logger.debug(say('identical'));
-        commands.length = 0;
+        commands = [];
       }
       this.lastIdentify = key;
     }
-    if (this.status === 'ready') {
-      this.push(commands);
-      return;
-    }
-    if (!commands.length && type !== 'identify') return;
-    const call = { type, commands, snapshot: fallback ? this.keep(message) : undefined };
-    boundedPush(this.pending, call, PENDING_CALLS_MAX, () => this.logger.warn(say('loadQueueFull', PENDING_CALLS_MAX)));
+    if (!commands.length) return;
+    const messageId = asText(message.messageId) ?? uuid();
+    const kept = cloud === 'take' ? this.keep(message) : { type: message.type };
+    if (cloud === 'take' && kept.messageId === undefined) kept.messageId = messageId;
+    const identifiers = {
+      ...this.profile,
+      ...messageIdentifiers(message, !this.config?.enforceEmailAsPrimary),
+    };
+    this.ladder?.deliver(
+      { type, message: kept, identifiers, time: asText(message.originalTimestamp), cloud },
+      withDedupeKey(commands, messageId),
+    );
   }
 
-  /** What to keep of a call that klaviyo.js may yet fail to take: what the forwarder would need of it. */
+  /** What to keep of a call the cloud tier may take later: what the forwarder would need of it. */
   private keep(message: RudderMessage): RudderMessage {
     return this.forwarder.keep ? this.forwarder.keep(message) : toJsonObject(message, 'message', []);
   }
 
-  private settled(status: LoadStatus): void {
-    const pending = this.pending;
-    this.pending = [];
-    for (const call of pending) {
-      if (status === 'ready') this.push(call.commands);
-      else this.fallBack(call);
-    }
-  }
-
-  /** klaviyo.js failed: identify/track go to cloud mode; page is never forwarded. */
-  private fallBack(call: Pending): void {
-    if (call.snapshot) this.forwarder.forward(call.snapshot, 'klaviyo.js failed');
-    else if (call.type === 'page' && this.config?.sendPageAsTrack) {
-      this.logger.warn(say('pageLost'));
-    }
-  }
-
-  private push(commands: KlaviyoCommand[]): void {
-    for (const command of commands) {
-      const klaviyo = klaviyoWindow(this.win).klaviyo;
-      try {
-        if (!klaviyo || typeof klaviyo.push !== 'function') throw new Error('window.klaviyo.push is missing');
-        klaviyo.push(command);
-      } catch (error) {
-        this.logger.error(say('pushFailed', command[0]), error);
-      }
-    }
+  private exchangeId(): string | undefined {
+    if (this.kx === null) this.kx = exchangeId(this.win);
+    return this.kx;
   }
 }
 

@@ -7,7 +7,7 @@ export interface KlaviyoObject {
 /** The globals klaviyo.js and its snippet use. */
 export interface KlaviyoWindow {
   klaviyo?: KlaviyoObject;
-  _klOnsite?: { push(...items: unknown[]): unknown };
+  _klOnsite?: { push(...items: unknown[]): unknown } | unknown[];
   _learnq?: { push(...items: unknown[]): unknown };
 }
 

@@ -69,11 +69,13 @@ export const MESSAGES = {
   // klaviyo.js
   reusing: 'klaviyo.js is already on the page; reusing it, not injecting it again.',
   prepareThrew: 'prepareScript threw; klaviyo.js not loaded.',
-  vetoed: 'prepareScript vetoed loading klaviyo.js.',
-  blocked: 'klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network).',
-  timedOut: 'klaviyo.js did not load within {0} ms.',
-  loaded: 'klaviyo.js loaded.',
-  lateLoad: 'klaviyo.js loaded after the timeout; device mode resumed.',
+  vetoed: 'prepareScript vetoed loading klaviyo.js; calls go down the delivery ladder.',
+  blocked:
+    'klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network); calls go down the delivery ladder.',
+  timedOut:
+    'klaviyo.js did not answer within {0} ms (blocked, or its tracking module is); calls go down the delivery ladder.',
+  loaded: 'klaviyo.js answered: device mode is working.',
+  lateLoad: 'klaviyo.js answered late; device mode resumed for later calls.',
   pushFailed: '{0} not sent: klaviyo.push failed.',
   // Calls
   disabled: 'disabled: {0}',
@@ -85,7 +87,12 @@ export const MESSAGES = {
   unknownType: 'call ignored: unknown type {0}.',
   inert: '{0} not sent: the integration is disabled (see the error above).',
   alias: 'alias not sent: Klaviyo supports alias in neither device nor cloud mode.',
-  pageLost: 'page not sent: klaviyo.js failed, and page is never forwarded to cloud mode.',
+  lost: '{0} lost: klaviyo.js did not take it, {1}, and it is never forwarded to cloud mode.',
+  noProfile: 'the Client API needs an email, a phone, a userId or a Klaviyo exchange id',
+  clientApiOff: 'the Client API is off (clientApi: false)',
+  clientApiRefused: 'the Client API did not take it',
+  clientApiFailed: 'Client API {0}: {1}; the call moves down the delivery ladder.',
+  clientApiTook: '{0} delivered through the Client API.',
   loadQueueFull: 'klaviyo.js is still loading: more than {0} calls queued; the oldest was dropped.',
   // Consent and reset
   noConsent: '{0} not sent: consent denied.',

@@ -2,42 +2,76 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { vi } from 'vitest';
 
-const STAND_IN = readFileSync(resolve(process.cwd(), 'e2e/fixtures/klaviyo-standin.js'), 'utf8');
+const LOADER = readFileSync(resolve(process.cwd(), 'e2e/fixtures/klaviyo-loader.js'), 'utf8');
+const MODULE = readFileSync(resolve(process.cwd(), 'e2e/fixtures/klaviyo-tracking-module.js'), 'utf8');
 
-/** Run the klaviyo.js stand-in as if the browser had just executed `script`. */
-export function runStandIn(script?: HTMLScriptElement): void {
+/** Run stand-in `code` as if the browser had just executed `script`. */
+function run(code: string, script?: HTMLScriptElement): void {
   Object.defineProperty(document, 'currentScript', { configurable: true, get: () => script ?? null });
   try {
-    new Function(STAND_IN)();
+    new Function(code)();
   } finally {
     Object.defineProperty(document, 'currentScript', { configurable: true, get: () => null });
   }
 }
 
-/** What the stand-in recorded: the exact commands klaviyo.js received, in order. */
-export function klaviyoReceived(): unknown[] {
-  return (window as unknown as { __klaviyoStandIn?: { commands: unknown[] } }).__klaviyoStandIn?.commands ?? [];
+/** Whether the tracking module the loader fetches arrives (`load`) or is blocked (EasyPrivacy). */
+let trackingModule: 'load' | 'blocked' = 'load';
+
+/**
+ * Run the klaviyo.js stand-in as if the browser had just executed `script`: the loader, then (unless
+ * its host is blocked) the tracking module it fetches, which drains the queue and answers callbacks.
+ */
+export function runStandIn(script?: HTMLScriptElement): void {
+  const before = trackingModule;
+  const modules = () =>
+    (window as unknown as { __klaviyoStandIn?: { moduleLoads: number } }).__klaviyoStandIn?.moduleLoads;
+  const loaded = modules() ?? 0;
+  trackingModule = 'load';
+  try {
+    run(LOADER, script);
+  } finally {
+    trackingModule = before;
+  }
+  // Without serveKlaviyo()'s interception nothing executes the module script the loader inserted.
+  if ((modules() ?? 0) === loaded) run(MODULE);
 }
 
-type Outcome = 'load' | 'error' | 'hang';
+/**
+ * What the tracking module recorded: the exact commands Klaviyo received, in order, callbacks left
+ * out, and without the side-effect-free readiness probe (`isIdentified`) the core sends at start.
+ */
+export function klaviyoReceived(): unknown[] {
+  const commands = (window as unknown as { __klaviyoStandIn?: { commands: unknown[][] } }).__klaviyoStandIn?.commands;
+  return (commands ?? []).filter((c) => c[0] !== 'isIdentified');
+}
+
+type Outcome = 'load' | 'tracking-blocked' | 'error' | 'hang';
 
 // The real methods, taken once: a second serveKlaviyo() in a test must not wrap the first one's spy.
 const insertBefore = Node.prototype.insertBefore;
 const appendChild = Node.prototype.appendChild;
 
 /**
- * Decide what happens to the next klaviyo.js `<script>` inserted: `load` runs the stand-in and fires
- * `load` (as a browser does: execute, then `load`), `error` fires `error` (an ad blocker), `hang`
- * fires nothing. Returns the inserted klaviyo scripts.
+ * Decide what happens to the next klaviyo.js `<script>` inserted: `load` runs the loader stand-in and
+ * its tracking module (as a browser does: execute, then `load`); `tracking-blocked` runs the loader
+ * but its module's host is blocked (uBlock Origin's EasyPrivacy: klaviyo.js loads, nothing answers);
+ * `error` fires `error` (the script itself blocked); `hang` fires nothing. Returns the inserted
+ * klaviyo.js scripts.
  */
 export function serveKlaviyo(outcome: Outcome): HTMLScriptElement[] {
   const inserted: HTMLScriptElement[] = [];
   const settings = (window as unknown as { happyDOM: { settings: Record<string, unknown> } }).happyDOM.settings;
-  settings.handleDisabledFileLoadingAsSuccess = outcome === 'load';
+  settings.handleDisabledFileLoadingAsSuccess = outcome === 'load' || outcome === 'tracking-blocked';
+  trackingModule = outcome === 'load' ? 'load' : 'blocked';
   const intercept = (node: Node) => {
-    if (node instanceof HTMLScriptElement && /klaviyo\.com/.test(node.src)) {
+    if (!(node instanceof HTMLScriptElement)) return;
+    if (/static-tracking\.klaviyo\.com/.test(node.src)) {
+      if (trackingModule === 'load') run(MODULE, node);
+      else node.type = 'text/x-blocked'; // nothing runs
+    } else if (/klaviyo\.com/.test(node.src)) {
       inserted.push(node);
-      if (outcome === 'load') runStandIn(node);
+      if (outcome === 'load' || outcome === 'tracking-blocked') run(LOADER, node);
       // happy-dom ignores scripts of a non-JavaScript type: nothing fires, as with a hung request.
       if (outcome === 'hang') node.type = 'text/x-hang';
     }

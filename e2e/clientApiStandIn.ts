@@ -1,0 +1,98 @@
+/**
+ * A stand-in for Klaviyo's Client API (https://a.klaviyo.com/client/*), answering Playwright-routed
+ * requests as Klaviyo documents it (klaviyo/openapi, stable revision 2026-07-15): `company_id` a
+ * 6-character public key, a `revision` header, JSON:API bodies whose `data.type` matches the
+ * endpoint and that carry the required fields, 202 when taken, 400 with JSON:API errors otherwise,
+ * 429 with `Retry-After` or 5xx on demand. It keeps what it took, and counts events the way Klaviyo
+ * does: one per `unique_id`.
+ */
+export interface ClientApiRequest {
+  path: string;
+  status: number;
+  body: any;
+}
+
+export interface ClientApiStandIn {
+  /** Every request answered (preflights left out). */
+  requests: ClientApiRequest[];
+  /** The bodies Klaviyo took (202), by endpoint. */
+  taken(path: 'events' | 'profiles' | 'subscriptions'): any[];
+  /** Answer the next `times` requests with `status` (and `Retry-After` when given). */
+  fail(status: number, times: number, retryAfter?: string): void;
+  answer(method: string, url: string, headers: Record<string, string>, body: string | null): Answer;
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const TYPES: Record<string, string> = { events: 'event', profiles: 'profile', subscriptions: 'subscription' };
+const IDENTIFIERS = ['email', 'phone_number', 'external_id', '_kx', 'anonymous_id'];
+
+export function createClientApiStandIn(): ClientApiStandIn {
+  const requests: ClientApiRequest[] = [];
+  let fault: { status: number; times: number; retryAfter?: string } = { status: 0, times: 0 };
+  const cors = {
+    'access-control-allow-origin': '*',
+    'access-control-allow-headers': 'content-type, accept, revision',
+    'access-control-allow-methods': 'POST, OPTIONS',
+  };
+  const reply = (status: number, detail?: string, extra: Record<string, string> = {}): Answer => ({
+    status,
+    headers: { ...cors, 'content-type': 'application/vnd.api+json', ...extra },
+    body: detail ? JSON.stringify({ errors: [{ status: String(status), code: 'invalid', detail }] }) : '',
+  });
+
+  function check(path: string, url: URL, headers: Record<string, string>, body: any): string | undefined {
+    if (!/^[A-Za-z0-9]{6}$/.test(url.searchParams.get('company_id') ?? '')) return 'company_id is not a public key';
+    if (!/^\d{4}-\d{2}-\d{2}(\.pre)?$/.test(headers['revision'] ?? '')) return 'revision header missing or invalid';
+    if (!/json/.test(headers['content-type'] ?? '')) return 'content-type must be JSON';
+    const data = body?.data;
+    if (data?.type !== TYPES[path]) return `data.type must be '${TYPES[path]}'`;
+    const a = data.attributes ?? {};
+    if (path === 'events') {
+      if (typeof a.properties !== 'object' || a.properties === null) return 'properties is required';
+      if (typeof a.metric?.data?.attributes?.name !== 'string') return 'metric name is required';
+      const p = a.profile?.data?.attributes ?? {};
+      if (!IDENTIFIERS.some((k) => p[k])) return 'the profile needs an identifier';
+      if (a.value !== undefined && typeof a.value !== 'number') return 'value must be a number';
+    }
+    if (path === 'profiles' && !IDENTIFIERS.some((k) => a[k])) return 'a profile needs an identifier';
+    if (path === 'subscriptions') {
+      if (!data.relationships?.list?.data?.id) return 'a list is required';
+      const p = a.profile?.data?.attributes ?? {};
+      if (!p.email && !p.phone_number) return 'a subscription needs an email or a phone number';
+    }
+    return undefined;
+  }
+
+  return {
+    requests,
+    taken: (path) => requests.filter((r) => r.path === path && r.status === 202).map((r) => r.body),
+    fail(status, times, retryAfter) {
+      fault = { status, times, retryAfter };
+    },
+    answer(method, rawUrl, headers, text) {
+      if (method === 'OPTIONS') return { status: 204, headers: cors, body: '' };
+      const url = new URL(rawUrl);
+      const path = url.pathname.replace(/^\/client\//, '');
+      let body: any;
+      try {
+        body = JSON.parse(text ?? '');
+      } catch {
+        body = undefined;
+      }
+      const record = (a: Answer) => (requests.push({ path, status: a.status, body }), a);
+      if (method !== 'POST' || !(path in TYPES)) return record(reply(404, 'no such endpoint'));
+      if (fault.times > 0) {
+        fault.times -= 1;
+        const extra: Record<string, string> = fault.retryAfter ? { 'retry-after': fault.retryAfter } : {};
+        return record(reply(fault.status, 'injected fault', extra));
+      }
+      const problem = check(path, url, headers, body);
+      return record(problem ? reply(400, problem) : reply(202));
+    },
+  };
+}

@@ -1,0 +1,123 @@
+import { asObject, asText, isPresent } from '../mapping/readFields.js';
+import type { JsonObject } from '../mapping/types.js';
+
+/** Profile keys of the mapped identify (`$email`, …) → Klaviyo's JSON:API profile attributes. */
+const IDENTIFIERS: Record<string, string> = {
+  $email: 'email',
+  $phone_number: 'phone_number',
+  $id: 'external_id',
+  $exchange_id: '_kx',
+};
+const ATTRIBUTES: Record<string, string> = {
+  $first_name: 'first_name',
+  $last_name: 'last_name',
+  $organization: 'organization',
+  $title: 'title',
+  $image: 'image',
+};
+const LOCATION: Record<string, string> = {
+  $address1: 'address1',
+  $address2: 'address2',
+  $city: 'city',
+  $region: 'region',
+  $country: 'country',
+  $zip: 'zip',
+};
+
+/** The identifiers of a profile (email, phone_number, external_id, _kx); `{}` when it has none. */
+export function profileIdentifiers(profile: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [from, to] of Object.entries(IDENTIFIERS)) {
+    const value = asText(profile[from]);
+    if (value) out[to] = value;
+  }
+  return out;
+}
+
+/** A mapped identify profile as the attributes of a Client API profile. */
+export function profileAttributes(profile: JsonObject): JsonObject {
+  const out: JsonObject = profileIdentifiers(profile);
+  const location: JsonObject = {};
+  const properties: JsonObject = {};
+  for (const [key, value] of Object.entries(profile)) {
+    if (key in IDENTIFIERS) continue;
+    if (key in ATTRIBUTES) out[ATTRIBUTES[key]] = value;
+    else if (key in LOCATION) location[LOCATION[key]] = value;
+    else properties[key] = value;
+  }
+  if (Object.keys(location).length) out.location = location;
+  if (Object.keys(properties).length) out.properties = properties;
+  return out;
+}
+
+/** `POST /client/profiles`: create or update the profile (identifiers cannot be changed from here). */
+export function profileBody(profile: JsonObject): JsonObject {
+  return { data: { type: 'profile', attributes: profileAttributes(profile) } };
+}
+
+/**
+ * `POST /client/events` for one mapped track: `$value` → `value`, `$event_id` (the dedupe key) →
+ * `unique_id`, `currency` → `value_currency`, the capture time → `time`.
+ */
+export function eventBody(metric: string, properties: JsonObject, identifiers: JsonObject, time?: string): JsonObject {
+  const props: JsonObject = { ...properties };
+  const value = props.$value;
+  const uniqueId = asText(props.$event_id);
+  delete props.$value;
+  delete props.$event_id;
+  const attributes: JsonObject = {
+    properties: props,
+    metric: { data: { type: 'metric', attributes: { name: metric } } },
+    profile: { data: { type: 'profile', attributes: identifiers } },
+  };
+  if (typeof value === 'number') attributes.value = value;
+  const currency = asText(props.currency);
+  if (currency) attributes.value_currency = currency;
+  if (uniqueId) attributes.unique_id = uniqueId;
+  if (time) attributes.time = time;
+  return { data: { type: 'event', attributes } };
+}
+
+/** The channels a subscription asks for. */
+export interface SubscriptionChannels {
+  email: boolean;
+  sms: boolean;
+}
+
+/**
+ * `POST /client/subscriptions`: subscribe the profile to `listId` on the given channels (the list's
+ * double opt-in setting applies). Needs an email or a phone number.
+ */
+export function subscriptionBody(listId: string, identifiers: JsonObject, channels: SubscriptionChannels): JsonObject {
+  const subscriptions: JsonObject = {};
+  if (channels.email && isPresent(identifiers.email)) subscriptions.email = { marketing: { consent: 'SUBSCRIBED' } };
+  if (channels.sms && isPresent(identifiers.phone_number)) {
+    subscriptions.sms = { marketing: { consent: 'SUBSCRIBED' } };
+  }
+  const attributes: JsonObject = { ...identifiers, subscriptions };
+  delete attributes.external_id; // not accepted on a subscription's profile
+  return {
+    data: {
+      type: 'subscription',
+      attributes: { custom_source: 'klaviyo-device-mode', profile: { data: { type: 'profile', attributes } } },
+      relationships: { list: { data: { type: 'list', id: listId } } },
+    },
+  };
+}
+
+/** The identifiers in a message's own fields: traits (identify, group) or context.traits, and userId. */
+export function messageIdentifiers(
+  message: { userId?: unknown; traits?: unknown; context?: unknown },
+  useUserId: boolean,
+): JsonObject {
+  const context = asObject(message.context);
+  const traits = { ...(asObject(context?.traits) ?? {}), ...(asObject(message.traits) ?? {}) };
+  const profile: JsonObject = {};
+  const email = asText(traits.email);
+  if (email) profile.$email = email;
+  const phone = asText(traits.phone);
+  if (phone && /^\+[1-9]\d{6,14}$/.test(phone)) profile.$phone_number = phone;
+  const userId = asText(message.userId);
+  if (userId && useUserId) profile.$id = userId;
+  return profileIdentifiers(profile);
+}

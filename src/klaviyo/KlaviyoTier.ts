@@ -1,0 +1,139 @@
+import type { Logger } from '../logger/createLogger.js';
+import type { MessageKey } from '../logger/messages.js';
+import { say } from '../logger/say.js';
+import { klaviyoWindow } from './KlaviyoGlobals.js';
+import { loadKlaviyo, type LoaderOptions } from './KlaviyoLoader.js';
+
+/** `idle` before {@link KlaviyoTier.start}; then `loading → working | blocked`; a late answer moves `blocked → working`. */
+export type KlaviyoState = 'idle' | 'loading' | 'working' | 'blocked';
+
+/** A command waiting for Klaviyo's answer. */
+export interface Waiting {
+  /** Stop waiting now: the command counts as missed unless Klaviyo already answered (page leave). */
+  giveUp(): void;
+  /** Stop waiting and forget it (reset, consent withdrawn). */
+  cancel(): void;
+}
+
+/** A command for Klaviyo's queue, without its callback. */
+export type KlaviyoCall = [method: string, ...args: unknown[]];
+
+/**
+ * The first rung of the delivery ladder: klaviyo.js, judged by its own answers. Every command is
+ * pushed with a callback (`push([method, ...args, callback])`, documented by Klaviyo); only the
+ * callback proves Klaviyo took it. `working` on the first answer; `blocked` on a script error, a veto,
+ * or no answer within `ackTimeoutMs` of the first command (a probe sent at start). A command not
+ * answered in time is handed back through its `onMissed`, at once while `blocked`; it stays in
+ * Klaviyo's queue all the same, so a klaviyo.js that arrives late still gets it (the dedupe key makes
+ * that harmless).
+ */
+export class KlaviyoTier {
+  state: KlaviyoState = 'idle';
+  private readonly listeners: Array<(state: KlaviyoState) => void> = [];
+  /**
+   * Commands waiting for an answer, with their deadlines, in the order sent (so in deadline order):
+   * one timer serves them all. A block hands them all back at once.
+   */
+  private readonly waiting = new Map<Waiting, number>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly options: LoaderOptions & { ackTimeoutMs: number },
+    private readonly win: Window,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Call `listener` on every state change. */
+  onChange(listener: (state: KlaviyoState) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Load (or reuse) klaviyo.js and ask it a side-effect-free question, once. */
+  start(): void {
+    if (this.state !== 'idle') return;
+    this.state = 'loading';
+    loadKlaviyo(this.options, this.win, this.logger, (reason) => this.block(reason));
+    this.send(['isIdentified'], () => {});
+  }
+
+  /**
+   * Push `command` with a callback. `onMissed` runs once when Klaviyo has not answered within the
+   * acknowledgement timeout, or at once when klaviyo.js is blocked or the push fails; `onAnswered`
+   * runs when Klaviyo answers first. The returned handle ends the wait early.
+   */
+  send(command: KlaviyoCall, onMissed: () => void, onAnswered: () => void = () => {}): Waiting {
+    let settled = false;
+    const entry: unknown[] = [...command];
+    const handle: Waiting = { giveUp: () => settle('missed'), cancel: () => settle('cancelled') };
+    const settle = (outcome: 'answered' | 'missed' | 'cancelled') => {
+      if (settled) return;
+      settled = true;
+      this.waiting.delete(handle);
+      if (outcome === 'answered') onAnswered();
+      if (outcome === 'missed') onMissed();
+      if (outcome === 'cancelled') this.unqueue(entry);
+    };
+    entry.push(() => {
+      this.acknowledged();
+      settle('answered');
+    });
+    try {
+      const klaviyo = klaviyoWindow(this.win).klaviyo;
+      if (!klaviyo || typeof klaviyo.push !== 'function') throw new Error('window.klaviyo.push is missing');
+      klaviyo.push(entry);
+    } catch (error) {
+      this.logger.error(say('pushFailed', command[0]), error);
+      settle('missed');
+    }
+    if (!settled && this.state === 'blocked') settle('missed');
+    if (!settled) {
+      this.waiting.set(handle, Date.now() + this.options.ackTimeoutMs);
+      if (this.timer === undefined) this.arm(this.options.ackTimeoutMs);
+    }
+    return handle;
+  }
+
+  /** Run the shared timer in `ms`; on expiry, hand back every command past its deadline. */
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const now = Date.now();
+      for (const [waiting, deadline] of this.waiting) {
+        if (deadline > now) {
+          this.arm(deadline - now);
+          return;
+        }
+        if (this.state === 'loading') this.block('timedOut');
+        waiting.giveUp();
+      }
+    }, ms);
+  }
+
+  /** Take a command back out of the pre-load queue, if klaviyo.js has not taken the queue yet. */
+  private unqueue(entry: unknown[]): void {
+    const queue = klaviyoWindow(this.win)._klOnsite;
+    if (!Array.isArray(queue)) return;
+    const at = queue.indexOf(entry);
+    if (at >= 0) queue.splice(at, 1);
+  }
+
+  private acknowledged(): void {
+    if (this.state === 'working') return;
+    const late = this.state === 'blocked';
+    this.state = 'working';
+    this.logger.info(say(late ? 'lateLoad' : 'loaded'));
+    this.notify();
+  }
+
+  private block(reason: MessageKey): void {
+    if (this.state !== 'loading') return;
+    this.state = 'blocked';
+    this.logger.warn(reason === 'timedOut' ? say(reason, this.options.ackTimeoutMs) : say(reason));
+    for (const waiting of [...this.waiting.keys()]) waiting.giveUp();
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener(this.state);
+  }
+}
