@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventBody, messageIdentifiers, profileBody, subscriptionBody } from '../src/clientApi/clientApiBodies.js';
+import { exchangeId } from '../src/clientApi/exchangeId.js';
+import { withDedupeKey } from '../src/mapping/withDedupeKey.js';
+
+afterEach(() => {
+  document.cookie = '__kla_id=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
+  history.replaceState(null, '', '/products/1');
+});
+
+describe('Client API bodies (JSON:API, revision 2026-07-15)', () => {
+  it('profile: identifiers, named attributes, location and custom properties apart', () => {
+    expect(
+      profileBody({
+        $email: 'a@b.co',
+        $phone_number: '+15005550006',
+        $id: 'u1',
+        $exchange_id: 'KX',
+        $first_name: 'Ada',
+        $last_name: 'Lovelace',
+        $organization: 'Engines',
+        $title: 'Countess',
+        $image: 'https://x/a.png',
+        $city: 'London',
+        $zip: 'W1',
+        plan: 'pro',
+      }),
+    ).toEqual({
+      data: {
+        type: 'profile',
+        attributes: {
+          email: 'a@b.co',
+          phone_number: '+15005550006',
+          external_id: 'u1',
+          _kx: 'KX',
+          first_name: 'Ada',
+          last_name: 'Lovelace',
+          organization: 'Engines',
+          title: 'Countess',
+          image: 'https://x/a.png',
+          location: { city: 'London', zip: 'W1' },
+          properties: { plan: 'pro' },
+        },
+      },
+    });
+  });
+
+  it.each([
+    ['value and key', { $value: 5, $event_id: 'k1', a: 1 }, { value: 5, unique_id: 'k1' }, { a: 1 }],
+    ['currency', { $value: 5, currency: 'EUR' }, { value: 5, value_currency: 'EUR' }, { currency: 'EUR' }],
+    ['no value', { a: 'x' }, {}, { a: 'x' }],
+  ])('event: %s', (_, props, extra, properties) => {
+    const body = eventBody('M', props, { email: 'a@b.co' }, '2026-11-23T00:00:00.000Z');
+    expect(body).toEqual({
+      data: {
+        type: 'event',
+        attributes: {
+          properties,
+          metric: { data: { type: 'metric', attributes: { name: 'M' } } },
+          profile: { data: { type: 'profile', attributes: { email: 'a@b.co' } } },
+          time: '2026-11-23T00:00:00.000Z',
+          ...extra,
+        },
+      },
+    });
+  });
+
+  it('subscription: the list, the channels it can serve, never an external id', () => {
+    const body = subscriptionBody('L1', { email: 'a@b.co', external_id: 'u1' }, { email: true, sms: true });
+    expect(body).toEqual({
+      data: {
+        type: 'subscription',
+        attributes: {
+          custom_source: 'klaviyo-device-mode',
+          profile: {
+            data: {
+              type: 'profile',
+              attributes: { email: 'a@b.co', subscriptions: { email: { marketing: { consent: 'SUBSCRIBED' } } } },
+            },
+          },
+        },
+        relationships: { list: { data: { type: 'list', id: 'L1' } } },
+      },
+    });
+  });
+
+  it('identifiers of a message: traits over context.traits, E.164 phones only, userId unless email is primary', () => {
+    const message = {
+      userId: 'u1',
+      context: { traits: { email: 'a@b.co', phone: '555' } },
+      traits: { phone: '+447911123456' },
+    };
+    expect(messageIdentifiers(message, true)).toEqual({
+      email: 'a@b.co',
+      phone_number: '+447911123456',
+      external_id: 'u1',
+    });
+    expect(messageIdentifiers({ ...message, traits: {} }, false)).toEqual({ email: 'a@b.co' });
+  });
+});
+
+describe('exchangeId', () => {
+  it('from the landing URL, else from Klaviyo’s cookie, else none; never throws', () => {
+    expect(exchangeId(window)).toBeUndefined();
+    document.cookie = `__kla_id=${btoa(JSON.stringify({ $exchange_id: 'FROM_COOKIE' }))}; path=/`;
+    expect(exchangeId(window)).toBe('FROM_COOKIE');
+    history.replaceState(null, '', '/products/1?_kx=FROM_URL');
+    expect(exchangeId(window)).toBe('FROM_URL');
+    history.replaceState(null, '', '/products/1');
+    document.cookie = '__kla_id=%%%not-base64; path=/';
+    expect(exchangeId(window)).toBeUndefined();
+    expect(exchangeId(undefined)).toBeUndefined();
+  });
+});
+
+describe('withDedupeKey', () => {
+  it('every track gets the key unless the mapping set its own; other commands and the input unchanged', () => {
+    const commands = [
+      ['identify', { $email: 'a@b.co' }],
+      ['track', 'Placed Order', { $event_id: 'o1' }],
+      ['track', 'Custom', { a: 1 }],
+      ['trackViewedItem', { Title: 'T' }],
+    ] as never;
+    const before = structuredClone(commands);
+    expect(withDedupeKey(commands, 'm1')).toEqual([
+      ['identify', { $email: 'a@b.co' }],
+      ['track', 'Placed Order', { $event_id: 'o1' }],
+      ['track', 'Custom', { a: 1, $event_id: 'm1' }],
+      ['trackViewedItem', { Title: 'T' }],
+    ]);
+    expect(commands).toEqual(before);
+  });
+});
