@@ -153,17 +153,40 @@ describe('CloudForwarder: the request on the wire', () => {
 });
 
 describe('CloudForwarder: retries', () => {
-  it('backs off exponentially with jitter, capped at 60 s, and drops after 10 attempts', async () => {
+  it('backs off exponentially with jitter, capped at 60 s, and gives up only when the event is 24 h old', async () => {
     const { f, requests, log } = forwarder({ answer: () => 500 });
     f.forward(track('A', {}), 'klaviyo.js failed');
-    await settle(10 * 60_000);
+    await settle(5 * 60_000);
     expect(requests.map((r) => r.at)).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 64000, 124000, 184000, 244000]);
     expect(new Set(requests.map((r) => r.body.batch[0].messageId))).toEqual(new Set(['msg-1'])); // stable across retries
     expect(requests.map((r) => r.body.sentAt)).toEqual(requests.map((r) => ISO(r.at))); // refreshed per attempt
+    expect(warns(log.lines)).toEqual([]); // an outage burns no attempt budget
+    await settle(24 * 3_600_000);
     expect(warns(log.lines)).toEqual([
-      '[klaviyo-device-mode] track msg-1 dropped after 10 failed attempts (last: HTTP 500).',
+      `[klaviyo-device-mode] track msg-1 dropped: still undelivered 24 h after it was queued (${requests.length} attempts, last: HTTP 500).`,
     ]);
+    expect(requests.at(-1)!.at).toBeGreaterThanOrEqual(24 * 3_600_000);
     expect(f.queued()).toEqual([]);
+  });
+
+  it.each([
+    ['seconds', '30'],
+    ['an HTTP date', new Date(START + 1000 + 30_000).toUTCString()],
+  ])('429 with Retry-After (%s): nothing is sent, by this tab or another, before it has passed', async (_, header) => {
+    const { f, requests } = forwarder({
+      answer: (_r, i) => (i === 0 ? ({ status: 429, retryAfter: header } as never) : 200),
+    });
+    f.forward(track('A', {}), 'klaviyo.js failed');
+    await settle(1000);
+    expect(requests).toHaveLength(1);
+    const other = forwarder(); // another tab (or the next page) of the same write key
+    other.f.forward(track('B', {}), 'klaviyo.js failed');
+    await settle(29_000);
+    expect(requests).toHaveLength(1);
+    expect(other.requests).toHaveLength(0);
+    await settle(1_000);
+    expect(requests.map((r) => r.at)).toEqual([1000, 31000]);
+    expect(other.requests.map((r) => r.at)).toEqual([31000]);
   });
 
   it('retry delays follow the injected random source', () => {
@@ -269,7 +292,7 @@ describe('CloudForwarder: storage', () => {
 });
 
 describe('CloudForwarder: reloads and tabs', () => {
-  it('events unsent at a reload survive it and go out once on the next page, with their messageId and capture time', async () => {
+  it('events unsent at a reload survive it and go out once on the next page, when their retry is due (a page load is not an attempt)', async () => {
     const first = forwarder({ answer: () => 500 });
     first.f.forward(track('A', {}), 'klaviyo.js failed');
     await settle(1000); // first attempt fails: the data plane is down
@@ -277,13 +300,15 @@ describe('CloudForwarder: reloads and tabs', () => {
     expect(first.beacons).toEqual([]);
     first.f.dispose(); // the old page is gone
     const next = forwarder(); // the next page, data plane back up
-    await settle(500 + 1000);
+    await settle(999); // taken over after 0.5 s, but the retry is due 1 s after the failure
+    expect(next.requests).toHaveLength(0);
+    await settle(1);
     expect(next.requests).toHaveLength(1);
     expect(next.requests[0].body.batch[0]).toMatchObject({
       event: 'A',
       messageId: 'msg-1',
       originalTimestamp: '2026-11-23T00:00:00.000Z',
-      sentAt: ISO(1500),
+      sentAt: ISO(2000),
     });
     expect(Object.keys(localStorage).filter((k) => k.includes('.items'))).toEqual([]);
   });
@@ -318,15 +343,17 @@ describe('CloudForwarder: reloads and tabs', () => {
     expect(localStorage.getItem('kdm.other-key.q.items')).not.toBeNull();
   });
 
-  it('a corrupted stored queue is discarded with a reason, not thrown', async () => {
+  it('a corrupted stored queue is kept aside with a reason, never sent, never thrown', async () => {
     localStorage.setItem('kdm.wk1.bad.ack', '0');
     localStorage.setItem('kdm.wk1.bad.items', '{not json');
     const { requests, log } = forwarder();
     await settle(1000);
     expect(requests).toEqual([]);
     expect(warns(log.lines)).toEqual([
-      '[klaviyo-device-mode] a stored cloud-mode queue was not valid JSON; it was discarded.',
+      '[klaviyo-device-mode] a stored cloud-mode queue was not valid JSON; it is kept aside in localStorage as kdm.wk1.corrupt.bad, not sent.',
     ]);
+    expect(localStorage.getItem('kdm.wk1.corrupt.bad')).toBe('{not json');
+    expect(localStorage.getItem('kdm.wk1.bad.items')).toBeNull();
   });
 });
 
@@ -447,5 +474,65 @@ describe('CloudForwarder: a request under way when the page goes away', () => {
     const next = forwarder();
     await settle(1500);
     expect(next.requests.flatMap((r) => r.body.batch.map((m) => m.event))).toEqual(['Big0', 'Big1', 'Big2']);
+  });
+});
+
+describe('CloudForwarder: hostile pages and storage that cannot keep anything', () => {
+  it('a memory-only queue still beacons at page leave while delivery is failing: it has no next page', async () => {
+    const flaky = new FlakyStorage();
+    flaky.failAll = true;
+    const { f, beacons } = forwarder({ answer: () => 500, storage: storageOn(flaky) });
+    f.forward(track('A', {}), 'klaviyo.js failed');
+    await settle(1000); // the first attempt fails
+    window.dispatchEvent(new Event('pagehide'));
+    expect(beacons.map((b) => b.body.batch.map((m: any) => m.event))).toEqual([['A']]);
+  });
+
+  it('Array.prototype.toJSON on the page (Prototype.js 1.6) does not double-encode the body', async () => {
+    const proto = Array.prototype as unknown as { toJSON?: () => string };
+    proto.toJSON = function (this: unknown[]) {
+      return `[${this.map((v) => JSON.stringify(v)).join(',')}]`;
+    };
+    try {
+      const { f, requests } = forwarder();
+      f.forward(track('A', { list: [1, 2] }), 'klaviyo.js failed');
+      await settle(1000);
+      expect(Array.isArray(requests[0].body.batch)).toBe(true);
+      expect(requests[0].body.batch[0].properties).toEqual({ list: [1, 2] });
+    } finally {
+      delete proto.toJSON;
+    }
+  });
+
+  it('a page fetch that rejects: the request goes out by XMLHttpRequest instead', async () => {
+    const { xhrPost, fetchTransport } = await import('../src/cloud/httpTransport.js');
+    const sent: Array<[string, string]> = [];
+    class FakeXHR {
+      status = 0;
+      onloadend: () => void = () => {};
+      private headers: Record<string, string> = {};
+      open(method: string, url: string) {
+        sent.push([method, url]);
+      }
+      setRequestHeader(name: string, value: string) {
+        this.headers[name] = value;
+      }
+      getResponseHeader(name: string) {
+        return name === 'Retry-After' ? '7' : null;
+      }
+      send() {
+        this.status = 429;
+        queueMicrotask(() => this.onloadend());
+      }
+    }
+    const win = {
+      fetch: () => Promise.reject(new TypeError('wrapped fetch failed')),
+      XMLHttpRequest: FakeXHR,
+    } as never;
+    const answer = fetchTransport(win)('https://dp.example.com/v1/batch', {}, '{}', true);
+    await settle(0);
+    expect(await answer).toEqual({ status: 429, retryAfter: '7' });
+    expect(sent).toEqual([['POST', 'https://dp.example.com/v1/batch']]);
+    expect(typeof xhrPost).toBe('function');
   });
 });

@@ -58,22 +58,22 @@ describe('RetryQueue', () => {
     expect(storage.get('k')).toBeNull();
   });
 
-  it('counts failed attempts, delays each by its own count, returns what ran out of attempts', () => {
+  it('counts failed attempts, delays each by its own count, returns what is too old to keep trying', () => {
     const q = new RetryQueue(memory(), 'k', 10, () => {});
-    q.add(item('a'));
-    q.add({ ...item('b'), n: 2 });
-    const gaveUp = q.failed(q.items, 1000, (n) => n * 100, 3);
+    q.add({ ...item('a'), t: 900 });
+    q.add({ ...item('b'), n: 2, t: 0 });
+    const gaveUp = q.failed(q.items, 1000, (n) => n * 100, 1000);
     expect(gaveUp.map((i) => i.id)).toEqual(['b']);
-    expect(q.items).toEqual([{ ...item('a'), n: 1, d: 1100 }]);
+    expect(q.items).toEqual([{ ...item('a'), n: 1, d: 1100, t: 900 }]);
     expect(q.nextDue()).toBe(1100);
   });
 
-  it('merges a taken-over queue before its own, skipping ids it has, due now at the latest', () => {
+  it('merges a taken-over queue before its own, skipping ids it has, keeping their due times', () => {
     const q = new RetryQueue(memory(), 'k', 3, () => {});
     q.add(item('mine', 5));
     expect(q.merge([item('mine', 9), item('x', 99), item('y', 1)], 50)).toBe(2);
     expect(q.items.map((i) => [i.id, i.d])).toEqual([
-      ['x', 50],
+      ['x', 99],
       ['y', 1],
       ['mine', 5],
     ]);

@@ -178,13 +178,13 @@ describe('security', () => {
     }
   });
 
-  it('the stored queue holds only the message, attempts and due time, and is removed once delivered', async () => {
+  it('the stored queue holds only the message, attempts, due and queued times, and is removed once delivered', async () => {
     useClock();
     const { f } = forwarder();
     f.forward(identify('u1', { email: 'ada@example.com' }), 'list subscription');
     const key = Object.keys(localStorage).find((k) => k.endsWith('.items'))!;
     const stored = JSON.parse(localStorage.getItem(key)!);
-    expect(stored.map((i: Record<string, unknown>) => Object.keys(i).sort())).toEqual([['d', 'id', 'm', 'n']]);
+    expect(stored.map((i: Record<string, unknown>) => Object.keys(i).sort())).toEqual([['d', 'id', 'm', 'n', 't']]);
     await settle(1000);
     expect(localStorage.getItem(key)).toBeNull();
   });

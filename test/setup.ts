@@ -13,3 +13,12 @@ for (const target of new Set([console, nodeConsole])) {
     printError(...args);
   };
 }
+
+// Unit tests never reach Klaviyo: a request to any *.klaviyo.com host fails at once, as a blocklist
+// makes it fail (tests that exercise the Client API inject a transport of their own).
+const isKlaviyo = (url: unknown) => /^https?:\/\/([^/]+\.)?klaviyo\.com\//.test(String(url));
+const realFetch = globalThis.fetch;
+globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) =>
+  isKlaviyo(input instanceof Request ? input.url : input)
+    ? Promise.reject(new TypeError('Failed to fetch (klaviyo.com is unreachable in unit tests)'))
+    : realFetch(input, init);

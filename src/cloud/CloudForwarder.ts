@@ -16,15 +16,17 @@ import {
   EVENT_MAX_BYTES,
   FLUSH_INTERVAL_MS,
   HEARTBEAT_INTERVAL_MS,
-  MAX_ATTEMPTS,
+  MAX_AGE_MS,
   QUEUE_MAX_ITEMS,
   RECLAIM_INTERVAL_MS,
+  RETRY_AFTER_MAX_MS,
 } from './cloudLimits.js';
 import type { Forwarder, ForwardReason } from './Forwarder.js';
 import { browserBeacon, fetchTransport, type Beacon, type Transport } from './httpTransport.js';
 import { parseStoredQueue, RetryQueue, type QueueItem } from './RetryQueue.js';
 import { retryDelay } from './retryDelay.js';
-import { statusPolicy } from './statusPolicy.js';
+import { retryAfterMs, statusPolicy } from './statusPolicy.js';
+import { toJsonText } from '../util/toJsonText.js';
 import { TabLease } from './TabLease.js';
 
 /** Everything the forwarder takes from its surroundings; tests replace each one. */
@@ -123,12 +125,12 @@ export class CloudForwarder implements Forwarder {
     const m = buildCloudMessage(message, reason, this.config, this.capture(), warnings);
     const log = this.logger.child(`${describe(m.type)} (cloud mode)`);
     for (const w of warnings) log.warn(w);
-    const size = JSON.stringify(m).length;
+    const size = toJsonText(m).length;
     if (size > EVENT_MAX_BYTES) {
       this.logger.warn(say('tooBig', m.type, size, EVENT_MAX_BYTES));
       return;
     }
-    this.queue.add({ id: m.messageId as string, m, n: 0, d: this.now() });
+    this.queue.add({ id: m.messageId as string, m, n: 0, d: this.now(), t: this.now() });
     this.schedule(this.now() + FLUSH_INTERVAL_MS);
   }
 
@@ -155,6 +157,7 @@ export class CloudForwarder implements Forwarder {
     this.sending = true;
     try {
       for (;;) {
+        if (this.pausedUntil() > this.now()) break; // Retry-After, set by this page or another
         const batch = takeBatch(this.queue.items, this.now(), BATCH_MAX_ITEMS, BATCH_MAX_BYTES);
         if (!batch.length) break;
         await this.send(batch);
@@ -187,9 +190,9 @@ export class CloudForwarder implements Forwarder {
     // keepalive has a 64 KiB quota per page: only bodies that fit get it.
     const keepalive = body.length <= BEACON_MAX_BYTES;
     this.current = { items: new Set(batch), keepalive };
-    let status: number;
+    let answer: number | { status: number; retryAfter?: string };
     try {
-      status = await this.transport(
+      answer = await this.transport(
         `${dataPlaneUrl}/v1/batch`,
         { 'Content-Type': 'application/json', Authorization: `Basic ${btoa(`${writeKey}:`)}` },
         body,
@@ -198,6 +201,8 @@ export class CloudForwarder implements Forwarder {
     } finally {
       this.current = undefined;
     }
+    const status = typeof answer === 'number' ? answer : answer.status;
+    const wait = retryAfterMs(status, typeof answer === 'number' ? undefined : answer.retryAfter, this.now());
     switch (statusPolicy(status, batch.length)) {
       case 'ok':
         this.failing = false;
@@ -214,10 +219,17 @@ export class CloudForwarder implements Forwarder {
         this.failing = true;
         // One jitter draw per batch: its events stay together on the retry.
         const jitter = this.random();
-        const delayFor = (attempts: number) => retryDelay(attempts, () => jitter);
-        const gaveUp = this.queue.failed(batch, this.now(), delayFor, MAX_ATTEMPTS);
+        const honoured = wait === undefined ? 0 : Math.min(wait, RETRY_AFTER_MAX_MS);
+        // Retry-After holds every request of this write key, in every tab and on the next pages.
+        if (honoured) this.storage.set(this.pauseKey(), String(this.now() + honoured));
+        const delayFor = (attempts: number) =>
+          Math.max(
+            retryDelay(attempts, () => jitter),
+            honoured,
+          );
+        const gaveUp = this.queue.failed(batch, this.now(), delayFor, MAX_AGE_MS);
         for (const item of gaveUp) {
-          this.logger.warn(say('gaveUp', item.m.type, item.id, MAX_ATTEMPTS, describeStatus(status)));
+          this.logger.warn(say('gaveUp', item.m.type, item.id, MAX_AGE_MS / 3_600_000, item.n, describeStatus(status)));
         }
         this.logger.info(say('willRetry', describeStatus(status)));
         return;
@@ -237,7 +249,9 @@ export class CloudForwarder implements Forwarder {
     const current = this.current;
     if (final && current?.keepalive) this.queue.remove(current.items);
     const waiting = this.queue.items.filter((item) => !current?.items.has(item));
-    if (!this.failing && waiting.length) {
+    // A failing endpoint would lose a beacon; a stored queue waits for the next page instead. A queue
+    // held only in memory has no next page: beaconing it is its only chance.
+    if ((!this.failing || !this.storage.persistent) && waiting.length) {
       const { dataPlaneUrl, writeKey } = this.config.cloudMode;
       const url = `${dataPlaneUrl}/beacon/v1/batch?writeKey=${encodeURIComponent(writeKey)}`;
       const sentAt = this.sentAt();
@@ -262,14 +276,28 @@ export class CloudForwarder implements Forwarder {
   /** Take over queues whose tab stopped its heartbeat (closed, or reloaded: see {@link leave}). */
   private reclaim(): void {
     this.lease.claimAbandoned((tab) => {
-      const theirs = parseStoredQueue(this.storage.get(this.lease.key('items', tab)));
-      if (!theirs) this.logger.warn(say('badStoredQueue'));
+      const text = this.storage.get(this.lease.key('items', tab));
+      const theirs = parseStoredQueue(text);
+      if (!theirs && text !== null) {
+        const aside = `${STORAGE_PREFIX}.${this.config.cloudMode.writeKey}.corrupt.${tab}`;
+        this.storage.set(aside, text); // kept for inspection, never parsed again
+        this.logger.warn(say('badStoredQueue', aside));
+      }
       this.lease.forget(tab);
       const taken = this.queue.merge(theirs ?? [], this.now());
       if (!taken) return;
       this.logger.info(say('tookOver', taken));
       void this.flush();
     });
+  }
+
+  private pauseKey(): string {
+    return `${STORAGE_PREFIX}.${this.config.cloudMode.writeKey}.pause`;
+  }
+
+  /** Until when a `Retry-After` holds requests (0: it does not). */
+  private pausedUntil(): number {
+    return Number(this.storage.get(this.pauseKey())) || 0;
   }
 
   private schedule(at: number): void {
@@ -287,7 +315,7 @@ export class CloudForwarder implements Forwarder {
 
   private scheduleNextDue(): void {
     const due = this.queue.nextDue();
-    if (due !== undefined) this.schedule(due);
+    if (due !== undefined) this.schedule(Math.max(due, this.pausedUntil()));
   }
 }
 

@@ -1,13 +1,16 @@
 import type { JsonObject } from '../mapping/types.js';
 import { boundedPush } from '../util/boundedPush.js';
 import type { SafeStorage } from '../util/safeStorage.js';
+import { toJsonText } from '../util/toJsonText.js';
 
-/** One queued event: its message, attempts so far, and when it is next due (ms since epoch). */
+/** One queued event: its message, attempts so far, when it is next due and when it was queued (ms since epoch). */
 export interface QueueItem {
   id: string;
   m: JsonObject;
   n: number;
   d: number;
+  /** Queued at; absent in queues stored by earlier versions (then: when this page read it). */
+  t?: number;
 }
 
 /**
@@ -39,23 +42,27 @@ export class RetryQueue {
 
   /**
    * Count a failed attempt for each of `batch`, due again `delayFor(attempts)` ms from `now`; items
-   * that reached `maxAttempts` leave the queue and are returned (to be logged).
+   * queued `maxAgeMs` ago or more leave the queue and are returned (to be logged). An outage burns
+   * no attempt budget: only time does.
    */
-  failed(batch: QueueItem[], now: number, delayFor: (attempts: number) => number, maxAttempts: number): QueueItem[] {
+  failed(batch: QueueItem[], now: number, delayFor: (attempts: number) => number, maxAgeMs: number): QueueItem[] {
     const exhausted: QueueItem[] = [];
     for (const item of batch) {
       item.n += 1;
-      if (item.n >= maxAttempts) exhausted.push(item);
+      if (now - (item.t ?? now) >= maxAgeMs) exhausted.push(item);
       else item.d = now + delayFor(item.n);
     }
     this.remove(exhausted);
     return exhausted;
   }
 
-  /** Put `theirs` (taken over from another page) before ours, due now at the latest; returns how many were new. */
+  /**
+   * Put `theirs` (taken over from another page) before ours, keeping their due times and attempts: a
+   * page load is not a retry. Returns how many were new.
+   */
   merge(theirs: QueueItem[], now: number): number {
     const mine = new Set(this.items.map((i) => i.id));
-    const fresh = theirs.filter((i) => !mine.has(i.id)).map((i) => ({ ...i, d: Math.min(i.d, now) }));
+    const fresh = theirs.filter((i) => !mine.has(i.id)).map((i) => ({ ...i, t: i.t ?? now }));
     if (!fresh.length) return 0;
     this.items = [...fresh, ...this.items].slice(-this.max);
     this.persist();
@@ -74,7 +81,7 @@ export class RetryQueue {
   }
 
   private persist(): void {
-    if (this.items.length) this.storage.set(this.key, JSON.stringify(this.items));
+    if (this.items.length) this.storage.set(this.key, toJsonText(this.items));
     else this.storage.remove(this.key);
   }
 }

@@ -1,8 +1,9 @@
+import { toJsonText } from '../util/toJsonText.js';
 import type { QueueItem } from './RetryQueue.js';
 
 /** The `/v1/batch` body for `items`, each stamped with `sentAt` (the time of this attempt). */
 export function batchBody(items: QueueItem[], sentAt: string): string {
-  return JSON.stringify({ batch: items.map((i) => ({ ...i.m, sentAt })), sentAt });
+  return toJsonText({ batch: items.map((i) => ({ ...i.m, sentAt })), sentAt });
 }
 
 /** The next request's events: those due at `now`, in order, within `maxItems` and `maxBytes` (at least one). */
@@ -11,7 +12,7 @@ export function takeBatch(items: QueueItem[], now: number, maxItems: number, max
   let bytes = 0;
   for (const item of items) {
     if (item.d > now) continue;
-    const size = JSON.stringify(item.m).length;
+    const size = toJsonText(item.m).length;
     if (batch.length && (batch.length >= maxItems || bytes + size > maxBytes)) break;
     batch.push(item);
     bytes += size;
@@ -30,7 +31,7 @@ export function beaconChunks(items: QueueItem[], sentAt: string, maxBytes: numbe
   let chunk: QueueItem[] = [];
   let bytes = empty;
   for (const item of items) {
-    const size = JSON.stringify({ ...item.m, sentAt }).length;
+    const size = toJsonText({ ...item.m, sentAt }).length;
     const added = chunk.length ? size + 1 : size;
     if (bytes + added <= maxBytes) {
       chunk.push(item);

@@ -1,7 +1,9 @@
 /** Tuning of cloud-mode delivery, each a named constant with its unit. Internal: not part of the package's API. */
 
-/** Delivery attempts per forwarded event before it is dropped (with a logged reason). */
-export const MAX_ATTEMPTS = 10;
+/** A forwarded event still undelivered this long after it was queued is dropped (with a logged reason). */
+export const MAX_AGE_MS = 24 * 60 * 60 * 1000;
+/** The longest `Retry-After` honoured; a longer one waits this long. */
+export const RETRY_AFTER_MAX_MS = 10 * 60 * 1000;
 /** First retry delay; doubles on each retry up to {@link RETRY_MAX_DELAY_MS}. */
 export const RETRY_BASE_DELAY_MS = 1_000;
 /** Longest delay between two attempts. */

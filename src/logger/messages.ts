@@ -110,10 +110,10 @@ export const MESSAGES = {
   queueDiscarded: 'cloud mode: {0} queued event(s) of the previous user discarded.',
   delivered: 'cloud mode: delivered {0} event(s).',
   willRetry: 'cloud mode: {0}; will retry.',
-  gaveUp: '{0} {1} dropped after {2} failed attempts (last: {3}).',
+  gaveUp: '{0} {1} dropped: still undelivered {2} h after it was queued ({3} attempts, last: {4}).',
   refused: '{0} event(s) dropped: the data plane refused them with {1} (not retryable).',
   netError: 'a network error or timeout',
-  badStoredQueue: 'a stored cloud-mode queue was not valid JSON; it was discarded.',
+  badStoredQueue: 'a stored cloud-mode queue was not valid JSON; it is kept aside in localStorage as {0}, not sent.',
   tookOver: 'cloud mode: took over {0} undelivered event(s) from an earlier page or closed tab.',
   identityInMemory:
     "localStorage {0}: the visitor's anonymousId, userId and traits are kept in memory only (not across reloads).",

@@ -2,6 +2,8 @@
 export interface HttpAnswer {
   status: number;
   retryAfter?: string;
+  /** Status 0 because no answer came within the timeout (rather than a refusal to send). */
+  timedOut?: boolean;
 }
 
 /**
@@ -16,7 +18,11 @@ export async function httpPost(
   options: { keepalive: boolean; timeoutMs: number },
 ): Promise<HttpAnswer> {
   const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
-  const timer = setTimeout(() => controller?.abort(), options.timeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller?.abort();
+  }, options.timeoutMs);
   try {
     const response = await win.fetch(url, {
       method: 'POST',
@@ -28,7 +34,7 @@ export async function httpPost(
     });
     return { status: response.status, retryAfter: response.headers?.get?.('Retry-After') ?? undefined };
   } catch {
-    return { status: 0 };
+    return { status: 0, timedOut };
   } finally {
     clearTimeout(timer);
   }
