@@ -229,3 +229,43 @@ function exists(path: string): boolean {
     return false;
   }
 }
+
+describe('consent-safe storage', () => {
+  const ours = () => Object.keys(localStorage).filter((k) => k.startsWith('kdm.') || k.startsWith('__kdm'));
+  const cloudMode = { dataPlaneUrl: 'https://dp.example.com', writeKey: 'wk1' };
+
+  it('with requireConsent nothing is written to storage or cookies before consent, whatever is called', () => {
+    vi.useFakeTimers();
+    serveKlaviyo('load');
+    const cookies = document.cookie;
+    const api = createKlaviyo({ publicApiKey: 'AbC123', requireConsent: true, cloudMode, clientApi: false });
+    api.identify('u1', { email: 'ada@example.com' });
+    api.track('Viewed', {});
+    api.group('L1', { subscribe: true });
+    vi.advanceTimersByTime(5_000); // heartbeats, reclaim sweeps, flushes
+    expect(ours()).toEqual([]);
+    expect(document.cookie).toBe(cookies);
+    api.grantConsent();
+    expect(ours().sort()).toEqual(expect.arrayContaining(['kdm.anonymousId', 'kdm.traits', 'kdm.userId']));
+    expect(ours().some((k) => k.endsWith('.ack'))).toBe(true); // the forwarder's tab heartbeat, once allowed
+    (api.core as any).forwarder.close();
+  });
+
+  it('denyConsent removes every key we wrote (identity, traits, queues, heartbeats) and writes none after', async () => {
+    useClock();
+    serveKlaviyo('error');
+    const api = createKlaviyo(
+      { publicApiKey: 'AbC123', cloudMode, clientApi: false },
+      { createForwarder: () => forwarder({ answer: () => 500 }).f },
+    );
+    api.identify('u1', { email: 'ada@example.com' });
+    api.track('A', {});
+    await settle(1000); // the data plane is down: the event stays stored
+    expect(ours().length).toBeGreaterThan(3);
+    api.denyConsent();
+    expect(ours()).toEqual([]);
+    api.identify('u2', { email: 'b@c.co' });
+    await settle(10_000);
+    expect(ours()).toEqual([]);
+  });
+});

@@ -129,3 +129,65 @@ describe('RudderStack device-mode contract', () => {
     expect(klaviyoReceived()).toEqual([['track', 'Cart Add', { $event_id: 'msg-1' }]]);
   });
 });
+
+describe('RudderStack consent: context.consentManagement.deniedConsentIds', () => {
+  const withConsent = (denied: string[], extra: Record<string, unknown> = {}) => ({
+    ...track('Product Added', {}),
+    context: { traits: {}, consentManagement: { provider: 'oneTrust', deniedConsentIds: denied, ...extra } },
+  });
+
+  it.each([
+    [
+      'and (default): one required consent denied drops it',
+      { consentManagement: [{ provider: 'oneTrust', consents: [{ consent: 'C2' }, { consent: 'C3' }] }] },
+      ['C3'],
+      0,
+    ],
+    [
+      'and: nothing required denied keeps it',
+      { consentManagement: [{ provider: 'oneTrust', consents: [{ consent: 'C2' }] }] },
+      ['C9'],
+      1,
+    ],
+    [
+      'or: one granted is enough',
+      {
+        consentManagement: [
+          { provider: 'oneTrust', resolutionStrategy: 'or', consents: [{ consent: 'C2' }, { consent: 'C3' }] },
+        ],
+      },
+      ['C3'],
+      1,
+    ],
+    [
+      'or: all denied drops it',
+      {
+        consentManagement: [
+          { provider: 'oneTrust', resolutionStrategy: 'or', consents: [{ consent: 'C2' }, { consent: 'C3' }] },
+        ],
+      },
+      ['C2', 'C3'],
+      0,
+    ],
+    [
+      'per-platform config ({ web: [...] })',
+      { consentManagement: { web: [{ provider: 'oneTrust', consents: [{ consent: 'C2' }] }] } },
+      ['C2'],
+      0,
+    ],
+    ['legacy oneTrustCookieCategories', { oneTrustCookieCategories: [{ oneTrustCookieCategory: 'C4' }] }, ['C4'], 0],
+    [
+      'another provider’s requirement does not apply',
+      { consentManagement: [{ provider: 'ketch', consents: [{ consent: 'C2' }] }] },
+      ['C2'],
+      1,
+    ],
+    ['no consent configured: never dropped', {}, ['C2'], 1],
+  ])('%s', (_, consentConfig, denied, delivered) => {
+    serveKlaviyo('load');
+    const integration = new Klaviyo({ ...clone(dashboardConfig), ...consentConfig }, analytics, destinationInfo);
+    integration.init();
+    integration.track({ message: withConsent(denied) });
+    expect(klaviyoReceived()).toHaveLength(delivered);
+  });
+});

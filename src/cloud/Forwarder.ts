@@ -17,6 +17,8 @@ export interface Forwarder {
    * the host cannot reach it. @default a deep copy of the JSON-safe part of `message`
    */
   keep?(message: RudderMessage): RudderMessage;
+  /** Stop timers and listeners for good (consent withdrawn: nothing may be written any more). */
+  dispose?(): void;
 }
 
 /** The forwarder used when cloud mode is not configured: every call is logged as not delivered. */

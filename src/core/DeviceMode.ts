@@ -16,6 +16,7 @@ import { toJsonObject } from '../mapping/toJsonValue.js';
 import type { JsonObject, RudderMessage } from '../mapping/types.js';
 import { withDedupeKey } from '../mapping/withDedupeKey.js';
 import { browserWindow } from '../util/browserWindow.js';
+import { removeStoredData } from '../util/safeStorage.js';
 import { uuid } from '../util/uuid.js';
 import { CONSENT_PENDING_CALLS_MAX } from './coreLimits.js';
 import { Gate } from './Gate.js';
@@ -52,7 +53,7 @@ export class DeviceMode {
   private readonly klaviyo: KlaviyoTier | undefined;
   private readonly clientApi: ClientApi | undefined;
   private readonly ladder: Ladder | undefined;
-  private readonly forwarder: Forwarder;
+  private readonly forwarder: ManagedForwarder;
   /**
    * Calls made before {@link start}, or before consent with `requireConsent`: a gate that opens once
    * the integration is started and consent is not outstanding.
@@ -89,8 +90,10 @@ export class DeviceMode {
     );
     const create = deps.createForwarder ?? defaultForwarder(this.win);
     this.forwarder = config
-      ? safeForwarder(create(config, this.logger), this.logger)
-      : createUnconfiguredForwarder(this.logger);
+      ? managedForwarder(() => create(config, this.logger), this.logger)
+      : managedForwarder(() => createUnconfiguredForwarder(this.logger), this.logger);
+    // With requireConsent the forwarder (its stored queue, its tab heartbeat) starts only on consent.
+    if (!config?.requireConsent) this.forwarder.open();
     if (config && this.win?.document) {
       this.klaviyo = new KlaviyoTier({ ...config, ackTimeoutMs: config.loadTimeoutMs }, this.win, this.logger);
       if (config.clientApi) {
@@ -155,6 +158,7 @@ export class DeviceMode {
     if (this.denied) setKlaviyoOff(this.win?.document, false);
     this.denied = false;
     this.consented = true;
+    this.forwarder.open();
     if (!this.started) return;
     this.klaviyo.start();
     this.gate.openNow();
@@ -173,6 +177,8 @@ export class DeviceMode {
     if (dropped) this.logger.info(say('consentDropped', dropped));
     this.denied = true;
     this.forwarder.reset();
+    this.forwarder.close();
+    removeStoredData(() => this.win?.localStorage);
     if (withdrawn) {
       clearKlaviyoCookie(this.win?.document);
       setKlaviyoOff(this.win?.document, true);
@@ -312,26 +318,53 @@ function defaultForwarder(win: Window) {
       : createUnconfiguredForwarder(logger);
 }
 
-/** A forwarder whose exceptions are logged, never thrown to the host. */
-function safeForwarder(inner: Forwarder, logger: Logger): Forwarder {
+/** A forwarder made on {@link ManagedForwarder.open} and dropped on {@link ManagedForwarder.close}. */
+interface ManagedForwarder extends Forwarder {
+  open(): void;
+  close(): void;
+}
+
+/**
+ * The forwarder the core uses: made by `create` when opened (at once, or on consent), disposed when
+ * closed (consent withdrawn), and whose exceptions are logged, never thrown to the host.
+ */
+function managedForwarder(create: () => Forwarder, logger: Logger): ManagedForwarder {
+  let made: Forwarder | undefined;
+  const inner = (): Forwarder => (made ??= create());
   return {
+    open() {
+      try {
+        inner();
+      } catch (error) {
+        logger.error(say('forwarderResetFailed'), error);
+      }
+    },
+    close() {
+      try {
+        made?.dispose?.();
+      } catch (error) {
+        logger.error(say('forwarderResetFailed'), error);
+      }
+      made = undefined;
+    },
     forward(message, reason) {
       try {
-        inner.forward(message, reason);
+        inner().forward(message, reason);
       } catch (error) {
         logger.error(say('forwardFailed', describe(message.type)), error);
       }
     },
     reset() {
       try {
-        inner.reset();
+        made?.reset();
       } catch (error) {
         logger.error(say('forwarderResetFailed'), error);
       }
     },
     keep: (message) => {
       try {
-        return inner.keep ? inner.keep(message) : toJsonObject(message, 'message', []);
+        const f = inner();
+        return f.keep ? f.keep(message) : toJsonObject(message, 'message', []);
       } catch (error) {
         logger.error(say('forwardFailed', describe(message.type)), error);
         return { type: message.type };

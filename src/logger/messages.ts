@@ -96,6 +96,8 @@ export const MESSAGES = {
   loadQueueFull: 'klaviyo.js is still loading: more than {0} calls queued; the oldest was dropped.',
   // Consent and reset
   noConsent: '{0} not sent: consent denied.',
+  consentDeniedHere:
+    "{0} not sent: the message's consent (context.consentManagement) denies this destination's consents.",
   consentQueueFull: 'waiting for consent: more than {0} calls held; the oldest was dropped.',
   consentDropped: 'consent denied: {0} waiting call(s) discarded.',
   resetDropped: 'reset: {0} waiting call(s) of the previous user discarded.',

@@ -24,11 +24,9 @@ export function createSafeStorage(
   let local: Storage | undefined;
   try {
     local = getStorage() ?? undefined;
-    if (local) {
-      const probe = '__kdm_probe__';
-      local.setItem(probe, '1');
-      local.removeItem(probe);
-    }
+    // A read, not a write: nothing is written before it is asked for (consent). Storage that refuses
+    // writes is found at the first write, and falls back then.
+    if (local) void local.length;
   } catch {
     local = undefined;
   }
@@ -99,4 +97,23 @@ export function createSafeStorage(
       return [...memory.keys()];
     },
   };
+}
+
+/**
+ * Remove every key this package wrote (`kdm.*`: identity, queues, tab heartbeats, claims, pauses)
+ * from `storage`. Never throws.
+ */
+export function removeStoredData(getStorage: () => Storage | null | undefined): void {
+  try {
+    const storage = getStorage();
+    if (!storage) return;
+    const ours: string[] = [];
+    for (let i = 0; i < storage.length; i++) {
+      const key = storage.key(i);
+      if (key?.startsWith(`${STORAGE_PREFIX}.`)) ours.push(key);
+    }
+    for (const key of ours) storage.removeItem(key);
+  } catch {
+    // storage unusable: nothing of ours can be in it
+  }
 }

@@ -52,7 +52,7 @@ export function createKlaviyo(options: KlaviyoOptions, deps: DeviceModeDeps = {}
     () => win?.localStorage,
     (why) => core.logger.info(say('identityInMemory', why)),
   );
-  const identity = new IdentityStore(storage, uuid);
+  const identity = new IdentityStore(storage, uuid, !core.config?.requireConsent);
 
   const send = (type: string, fields: Partial<RudderMessage>): void => {
     core.handle({
@@ -141,8 +141,14 @@ export function createKlaviyo(options: KlaviyoOptions, deps: DeviceModeDeps = {}
     ready: guard((callback: (status: DeviceModeStatus) => void) => {
       if (typeof callback === 'function') core.whenSettled(callback);
     }),
-    grantConsent: guard(() => core.grantConsent()),
-    denyConsent: guard(() => core.denyConsent()),
+    grantConsent: guard(() => {
+      identity.persist();
+      core.grantConsent();
+    }),
+    denyConsent: guard(() => {
+      identity.stopPersisting();
+      core.denyConsent();
+    }),
     getAnonymousId: () => identity.anonymousId,
     getUserId: () => identity.userId,
     getUserTraits: () => ({ ...identity.traits }),

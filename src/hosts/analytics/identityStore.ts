@@ -20,6 +20,8 @@ export class IdentityStore {
   constructor(
     private readonly storage: SafeStorage,
     private readonly uuid: () => string,
+    /** Write to storage (false until consent with `requireConsent`: reading is fine, writing is not). */
+    private persisting = true,
   ) {
     this.anonymousId = storage.get(KEYS.anonymousId) || uuid();
     this.userId = storage.get(KEYS.userId) ?? '';
@@ -51,7 +53,19 @@ export class IdentityStore {
     this.save();
   }
 
+  /** Consent given: write the identity from now on. */
+  persist(): void {
+    this.persisting = true;
+    this.save();
+  }
+
+  /** Consent refused: write nothing more (the core removes what was stored). */
+  stopPersisting(): void {
+    this.persisting = false;
+  }
+
   private save(): void {
+    if (!this.persisting) return;
     this.storage.set(KEYS.anonymousId, this.anonymousId);
     if (this.userId) this.storage.set(KEYS.userId, this.userId);
     else this.storage.remove(KEYS.userId);

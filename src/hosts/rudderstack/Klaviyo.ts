@@ -2,6 +2,9 @@ import type { DeviceModeDeps } from '../../core/DeviceMode.js';
 import { DeviceMode } from '../../core/DeviceMode.js';
 import { asObject, field } from '../../mapping/readFields.js';
 import { browserWindow } from '../../util/browserWindow.js';
+import { describe } from '../../logger/describe.js';
+import { say } from '../../logger/say.js';
+import { consentDenied } from './consentDenied.js';
 import type { RudderMessage } from '../../mapping/types.js';
 
 /** What RudderStack's JS SDK passes to each event method. */
@@ -25,11 +28,13 @@ export class Klaviyo {
   readonly name = 'KLAVIYO';
   /** The shared device-mode core. */
   readonly core: DeviceMode;
+  private readonly dashboard: Record<string, unknown>;
 
   constructor(config?: unknown, analytics?: unknown, _destinationInfo?: unknown, deps: DeviceModeDeps = {}) {
     const win = browserWindow(deps.window);
     const pageOptions = asObject(field(win, PAGE_OPTIONS_GLOBAL)) ?? {};
     const dashboard = asObject(config) ?? {};
+    this.dashboard = dashboard;
     // The SDK's own log level (e.g. 'ERROR') applies unless a level was configured for us.
     const logLevel = dashboard.logLevel ?? pageOptions.logLevel ?? field(analytics, 'logLevel');
     this.core = new DeviceMode({ ...pageOptions, ...dashboard, ...(logLevel ? { logLevel } : {}) }, deps);
@@ -55,26 +60,40 @@ export class Klaviyo {
   }
 
   identify(element?: RudderElement): void {
-    this.core.handle(element?.message);
+    this.take(element);
   }
 
   track(element?: RudderElement): void {
-    this.core.handle(element?.message);
+    this.take(element);
   }
 
   page(element?: RudderElement): void {
-    this.core.handle(element?.message);
+    this.take(element);
   }
 
   group(element?: RudderElement): void {
-    this.core.handle(element?.message);
+    this.take(element);
   }
 
   alias(element?: RudderElement): void {
-    this.core.handle(element?.message);
+    this.take(element);
   }
 
   screen(element?: RudderElement): void {
-    this.core.handle(element?.message);
+    this.take(element);
+  }
+
+  /** Hand a message to the core, unless the consent it carries rules this destination out. */
+  private take(element: RudderElement | undefined): void {
+    const message = field(element, 'message');
+    try {
+      if (consentDenied(message, this.dashboard)) {
+        this.core.logger.info(say('consentDeniedHere', describe(field(message, 'type'))));
+        return;
+      }
+    } catch {
+      // unreadable consent data: the core decides as for any other message
+    }
+    this.core.handle(message);
   }
 }
