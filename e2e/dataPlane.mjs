@@ -29,7 +29,7 @@ export async function startDataPlane({ port = 0, writeKey = 'e2e-write-key', log
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const answer = (status, text, extra = {}) => {
-      requests.push({ path: url.pathname, status });
+      requests.push({ path: url.pathname, status, at: Date.now() });
       if (log) console.log(`data plane: ${req.method} ${url.pathname} → ${status}`);
       res.writeHead(status, { 'content-type': 'text/plain', ...cors(req), ...extra }).end(text);
     };
@@ -69,10 +69,16 @@ export async function startDataPlane({ port = 0, writeKey = 'e2e-write-key', log
           req.socket.destroy();
           return;
         }
-        return answer(
-          Number(fault.mode),
-          fault.mode === '429' ? 'max requests limit reached' : 'internal server error',
-        );
+        const { mode, retryAfter, delayMs } = fault;
+        const reply = () =>
+          answer(
+            Number(mode),
+            mode === '429' ? 'max requests limit reached' : 'internal server error',
+            retryAfter ? { 'retry-after': retryAfter, 'access-control-expose-headers': 'retry-after' } : {},
+          );
+        if (delayMs) setTimeout(reply, delayMs);
+        else reply();
+        return;
       }
       const key = via === 'beacon' ? url.searchParams.get('writeKey') : basicUser(req.headers.authorization);
       if (!key)
@@ -108,9 +114,12 @@ export async function startDataPlane({ port = 0, writeKey = 'e2e-write-key', log
     writeKey,
     received,
     requests,
-    /** The next `times` requests fail with `mode`: '500', '429', 'hang' or 'reset'; 'ok' clears. */
-    fail(mode, times = Infinity) {
-      fault = { mode, times: mode === 'ok' ? 0 : times };
+    /**
+     * The next `times` requests fail with `mode`: '500', '503', '429', 'hang' or 'reset'; 'ok' clears.
+     * `retryAfter` adds that header to a 429/503/500; `delayMs` answers that much later (a slow failure).
+     */
+    fail(mode, times = Infinity, { retryAfter = undefined, delayMs = 0 } = {}) {
+      fault = { mode, times: mode === 'ok' ? 0 : times, retryAfter, delayMs };
     },
     /** Answer every hanging request with 500 (as a gateway timing out would). */
     releaseHanging() {

@@ -9,8 +9,12 @@ export interface DataPlane {
   url: string;
   writeKey: string;
   received: Array<Record<string, any>>;
-  requests: Array<{ path: string; status: number | string }>;
-  fail(mode: '500' | '429' | 'hang' | 'reset' | 'ok', times?: number): void;
+  requests: Array<{ path: string; status: number | string; at?: number }>;
+  fail(
+    mode: '500' | '503' | '429' | 'hang' | 'reset' | 'ok',
+    times?: number,
+    options?: { retryAfter?: string; delayMs?: number },
+  ): void;
   close(): Promise<void>;
 }
 

@@ -13,6 +13,7 @@ import {
   BATCH_MAX_BYTES,
   BATCH_MAX_ITEMS,
   BEACON_MAX_BYTES,
+  BEACON_RETRY_MS,
   EVENT_MAX_BYTES,
   FLUSH_INTERVAL_MS,
   HEARTBEAT_INTERVAL_MS,
@@ -67,6 +68,8 @@ export class CloudForwarder implements Forwarder {
   private sending = false;
   /** The request under way: its events, and whether the browser completes it if the page goes (keepalive). */
   private current: { items: Set<QueueItem>; keepalive: boolean } | undefined;
+  /** Events this page has beaconed (their fate unknown: they stay queued, but are not beaconed twice). */
+  private readonly beaconed = new WeakSet<QueueItem>();
   /** The last delivery attempt failed: keep events for the next page instead of beaconing them. */
   private failing = false;
 
@@ -241,14 +244,15 @@ export class CloudForwarder implements Forwarder {
   }
 
   /**
-   * Page leave: beacon what is waiting, unless delivery is failing (then the next page sends it).
-   * On a final leave, events of a keepalive request still under way are left to the browser, which
-   * completes it: they are not handed over, so the next page never sends them a second time.
+   * Page leave: beacon what is waiting, unless delivery is failing (then the next page sends it). At
+   * least once: an event leaves the stored queue only when the endpoint answered. Beaconed events and
+   * those of a request still under way stay stored (due again after {@link BEACON_RETRY_MS}), and the
+   * next page (or this one, shown again) sends them again; their `messageId` makes the repeat harmless.
    */
   private leave(final: boolean): void {
     const current = this.current;
-    if (final && current?.keepalive) this.queue.remove(current.items);
-    const waiting = this.queue.items.filter((item) => !current?.items.has(item));
+    // An event this page beaconed already (hidden, then pagehide) is not beaconed again.
+    const waiting = this.queue.items.filter((item) => !current?.items.has(item) && !this.beaconed.has(item));
     // A failing endpoint would lose a beacon; a stored queue waits for the next page instead. A queue
     // held only in memory has no next page: beaconing it is its only chance.
     if ((!this.failing || !this.storage.persistent) && waiting.length) {
@@ -257,7 +261,8 @@ export class CloudForwarder implements Forwarder {
       const sentAt = this.sentAt();
       for (const chunk of beaconChunks(waiting, sentAt, BEACON_MAX_BYTES)) {
         if (!this.beacon(url, batchBody(chunk, sentAt))) break;
-        this.queue.remove(chunk);
+        for (const item of chunk) this.beaconed.add(item);
+        this.queue.postpone(chunk, this.now() + BEACON_RETRY_MS);
       }
     }
     // A final leave hands the queue over at once: the next page (or another tab) may take it now.

@@ -69,6 +69,12 @@ export class RetryQueue {
     return fresh.length;
   }
 
+  /** Make `items` due no earlier than `at` (their fate is unknown: a beacon, a request left to the browser). */
+  postpone(items: Iterable<QueueItem>, at: number): void {
+    for (const item of items) item.d = Math.max(item.d, at);
+    this.persist();
+  }
+
   /** Forget every item (logout, consent withdrawn). */
   clear(): void {
     this.items = [];

@@ -24,6 +24,12 @@ export const REQUEST_TIMEOUT_MS = 15_000;
 export const EVENT_MAX_BYTES = 32 * 1024;
 /** Bytes per `sendBeacon` at page leave (the browser's keepalive quota is 64 KiB in all). */
 export const BEACON_MAX_BYTES = 64_000;
+/**
+ * Beaconed events stay stored (a beacon's fate is unknown): they are due again this much later, so a
+ * page that stays (hidden, then shown) or the next page sends them again; the dedupe key makes that
+ * repeat harmless.
+ */
+export const BEACON_RETRY_MS = 30_000;
 /** A live tab refreshes its queue's heartbeat this often. */
 export const HEARTBEAT_INTERVAL_MS = 1_000;
 /** How often a tab looks for queues abandoned by closed tabs. */

@@ -92,6 +92,9 @@ export class DeviceMode {
     this.forwarder = config
       ? managedForwarder(() => create(config, this.logger), this.logger)
       : managedForwarder(() => createUnconfiguredForwarder(this.logger), this.logger);
+    // Registered before the forwarder's own: at page leave, calls still waiting for klaviyo.js go down
+    // the ladder first, so that the forwarder's page-leave beacon carries them too.
+    this.win?.addEventListener?.('pagehide', () => this.ladder?.leave());
     // With requireConsent the forwarder (its stored queue, its tab heartbeat) starts only on consent.
     if (!config?.requireConsent) this.forwarder.open();
     if (config && this.win?.document) {
@@ -101,7 +104,6 @@ export class DeviceMode {
         this.clientApi = new ClientApi(config.publicApiKey, this.logger, transport);
       }
       this.ladder = new Ladder(this.klaviyo, this.clientApi, this.forwarder, this.logger, () => this.exchangeId());
-      this.win.addEventListener?.('pagehide', () => this.ladder?.leave());
     } else if (config) {
       this.logger.error(say('noWindow'));
     }
