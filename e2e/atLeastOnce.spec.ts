@@ -111,3 +111,41 @@ test('two tabs, one closed in the middle of an outage: the other delivers its ev
     `at-least-once: two tabs, one closed mid-outage: 8 sent, ${Object.keys(arrivals(dataPlane)).length} distinct arrived`,
   );
 });
+
+test('an outage while the shopper browses 8 pages: every event of every page arrives once it ends', async ({
+  page,
+  dataPlane,
+}) => {
+  dataPlane.fail('500');
+  const ids: string[] = [];
+  for (let n = 1; n <= 8; n++) {
+    await page.goto(cloudPage(dataPlane, `p${n}`));
+    ids.push(...(await send(page, `p${n}`, 3)));
+    await page.waitForTimeout(1200); // each page spends an attempt of its own events; none is given up
+  }
+  dataPlane.fail('ok');
+  await expectEach(dataPlane, ids);
+  console.log(
+    `at-least-once: outage over 8 pages: 24 sent, ${Object.keys(arrivals(dataPlane)).length} distinct arrived`,
+  );
+});
+
+test('storage unusable (Safari private mode) and a failure just before the page leaves: the memory queue is beaconed', async ({
+  page,
+  dataPlane,
+}) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'localStorage', {
+      get() {
+        throw new DOMException('The operation is insecure.', 'SecurityError');
+      },
+    });
+  });
+  dataPlane.fail('500', 1);
+  await page.goto(cloudPage(dataPlane, 'mem'));
+  const ids = await send(page, 'mem', 6);
+  await expect.poll(() => dataPlane.requests.filter((r) => r.status === 500).length, { intervals: [20] }).toBe(1);
+  await page.goto('/e2e/pages/blank.html'); // before the retry: only the page-leave beacon can carry them
+  await expectEach(dataPlane, ids);
+  expect(dataPlane.received.every((m) => m.via === 'beacon')).toBe(true);
+});

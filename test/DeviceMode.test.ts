@@ -277,6 +277,19 @@ describe('DeviceMode when klaviyo.js does not answer', () => {
     expect(handed).toEqual([{ type: 'track', messageId: 'msg-1' }]);
   });
 
+  it('a group made while klaviyo.js has not answered yet does not overtake the earlier identify and track', () => {
+    vi.useFakeTimers();
+    serveKlaviyo('tracking-blocked');
+    const { core, cloud } = deviceMode();
+    core.start();
+    core.handle(identify('u1', { email: 'a@b.co' }));
+    core.handle(track('A', {}));
+    core.handle(rudderMessage({ type: 'group', groupId: 'L1', traits: { subscribe: true } }));
+    expect(cloud.forwarded).toEqual([]);
+    vi.advanceTimersByTime(3_000);
+    expect(cloud.forwarded.map((f) => f.message.type)).toEqual(['identify', 'track', 'group']);
+  });
+
   it('page leave: nothing waits for an answer any more, every unanswered call goes down at once', () => {
     vi.useFakeTimers();
     serveKlaviyo('tracking-blocked');

@@ -101,6 +101,7 @@ describe('createKlaviyo (script tag and npm hosts)', () => {
   });
 
   it('group and screen go to cloud mode as RudderStack messages with the persisted identity', () => {
+    serveKlaviyo('load');
     const { api, cloud } = make();
     api.identify('u1', { email: 'a@b.co' });
     api.group('LIST1', { subscribe: true });

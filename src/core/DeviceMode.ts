@@ -238,7 +238,14 @@ export class DeviceMode {
     } else if ('refuse' in route) {
       this.logger.warn(say(route.refuse));
     } else {
-      if (route.forward) this.subscribeOrForward(message, route.forward);
+      if (route.forward && this.ladder?.busy) {
+        // Behind the identify and tracks still waiting for klaviyo.js: a copy, made now.
+        const copy = toJsonObject(message, 'message', []) as RudderMessage;
+        const forward = route.forward;
+        this.ladder.afterInFlight(() => this.subscribeOrForward(copy, forward));
+      } else if (route.forward) {
+        this.subscribeOrForward(message, route.forward);
+      }
       const cloud = route.fallback ? 'take' : route.forward ? 'elsewhere' : 'never';
       if (route.device) this.device(message, type as string, cloud);
     }

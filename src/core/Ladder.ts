@@ -37,6 +37,8 @@ interface InFlight {
  */
 export class Ladder {
   private readonly inFlight = new Set<InFlight>();
+  /** Work waiting for the calls that were in flight when it came (so it does not overtake them). */
+  private readonly behind: Array<{ before: Set<InFlight>; run: () => void }> = [];
 
   constructor(
     private readonly klaviyo: KlaviyoTier,
@@ -52,7 +54,9 @@ export class Ladder {
     const entry: InFlight = { call, waiting: new Set(), fell: false };
     let adding = true;
     const tidy = () => {
-      if (!adding && !entry.waiting.size) this.inFlight.delete(entry);
+      if (adding || entry.waiting.size) return;
+      this.inFlight.delete(entry);
+      this.release();
     };
     this.inFlight.add(entry);
     for (const command of commands) {
@@ -67,8 +71,8 @@ export class Ladder {
       waiting = this.klaviyo.send(
         command,
         () => {
+          this.below(entry, command); // first: what waits behind this call must stay behind it
           settle();
-          this.below(entry, command);
         },
         settle,
       );
@@ -76,6 +80,27 @@ export class Ladder {
     }
     adding = false;
     tidy();
+  }
+
+  /**
+   * Run `work` once every call now waiting for klaviyo.js has been answered or handed down, so that a
+   * call forwarded at once (group, screen, list subscription) never overtakes an earlier identify or
+   * track on its way to cloud mode. At once when nothing is waiting.
+   */
+  /** True while some call waits for klaviyo.js's answer. */
+  get busy(): boolean {
+    return this.inFlight.size > 0;
+  }
+
+  afterInFlight(work: () => void): void {
+    if (!this.inFlight.size) work();
+    else this.behind.push({ before: new Set(this.inFlight), run: work });
+  }
+
+  private release(): void {
+    while (this.behind.length && ![...this.behind[0].before].some((e) => this.inFlight.has(e))) {
+      this.behind.shift()!.run();
+    }
   }
 
   /** Page leave: nothing waits for klaviyo.js any more; every unanswered command goes down now. */
@@ -88,6 +113,8 @@ export class Ladder {
     const n = this.inFlight.size;
     for (const entry of this.inFlight) for (const waiting of entry.waiting) waiting.cancel();
     this.inFlight.clear();
+    this.klaviyo.takeBack();
+    this.behind.length = 0;
     return n;
   }
 

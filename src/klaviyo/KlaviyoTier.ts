@@ -36,6 +36,8 @@ export class KlaviyoTier {
    */
   private readonly waiting = new Map<Waiting, number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Commands pushed and not answered yet: while klaviyo.js has not taken its queue, they can be taken back. */
+  private readonly unanswered = new Set<unknown[]>();
 
   constructor(
     private readonly options: LoaderOptions & { ackTimeoutMs: number },
@@ -69,6 +71,7 @@ export class KlaviyoTier {
       if (settled) return;
       settled = true;
       this.waiting.delete(handle);
+      if (outcome === 'answered') this.unanswered.delete(entry);
       if (outcome === 'answered') onAnswered();
       if (outcome === 'missed') onMissed();
       if (outcome === 'cancelled') this.unqueue(entry);
@@ -80,6 +83,7 @@ export class KlaviyoTier {
     try {
       const klaviyo = klaviyoWindow(this.win).klaviyo;
       if (!klaviyo || typeof klaviyo.push !== 'function') throw new Error('window.klaviyo.push is missing');
+      if (command[0] !== 'isIdentified') this.unanswered.add(entry);
       klaviyo.push(entry);
     } catch (error) {
       this.logger.error(say('pushFailed', command[0]), error);
@@ -107,6 +111,16 @@ export class KlaviyoTier {
         waiting.giveUp();
       }
     }, ms);
+  }
+
+  /**
+   * Take every unanswered command back out of the pre-load queue (logout, consent withdrawn), so a
+   * klaviyo.js that arrives later never replays the previous user's calls. Those already handed down
+   * the ladder included.
+   */
+  takeBack(): void {
+    for (const entry of this.unanswered) this.unqueue(entry);
+    this.unanswered.clear();
   }
 
   /** Take a command back out of the pre-load queue, if klaviyo.js has not taken the queue yet. */
