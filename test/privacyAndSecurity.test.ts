@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { PRIVATE_KEY_TEXT } from '../src/logger/messages.js';
-import { MESSAGES_GLOBAL } from '../src/logger/say.js';
+import { MESSAGES_GLOBAL } from '../src/logger/messagesGlobal.js';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeviceMode } from '../src/core/DeviceMode.js';

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MESSAGES } from '../src/logger/messages.js';
-import { MESSAGES_GLOBAL, say } from '../src/logger/say.js';
+import { MESSAGES_GLOBAL } from '../src/logger/messagesGlobal.js';
+import { say } from '../src/logger/say.js';
 
 const globals = globalThis as Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { MESSAGES_GLOBAL } from './say.js';
+import { MESSAGES_GLOBAL } from './messagesGlobal.js';
 
 /**
  * Said in full even when the log texts are not installed: a leaked private key must be revoked, and a

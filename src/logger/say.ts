@@ -1,7 +1,5 @@
 import type { MessageKey } from './messages.js';
-
-/** Where `installMessages()` puts the texts, shared by every copy of the package on the page. */
-export const MESSAGES_GLOBAL = '__klaviyoDeviceModeMessages';
+import { MESSAGES_GLOBAL } from './messagesGlobal.js';
 
 /**
  * The text of message `key` with `{0}`, `{1}`… filled from `args`, when the texts are installed
