@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { blockKlaviyo, expect, test, type DataPlane } from './fixtures.js';
+import { blockKlaviyo, expect, servePage, test, type DataPlane } from './fixtures.js';
 
 /**
  * The forwarder on bad days, in Chromium against the local data plane with injected faults: every
@@ -148,4 +148,32 @@ test('storage unusable (Safari private mode) and a failure just before the page 
   await page.goto('/e2e/pages/blank.html'); // before the retry: only the page-leave beacon can carry them
   await expectEach(dataPlane, ids);
   expect(dataPlane.received.every((m) => m.via === 'beacon')).toBe(true);
+});
+
+test('consent in Chromium: nothing stored before consent; denyConsent removes every key we wrote', async ({
+  page,
+  dataPlane,
+}) => {
+  const html = `<!doctype html><html><head><meta charset="utf-8">
+    <script src="/dist/klaviyo-device-mode.iife.js" data-public-api-key="AbC123" data-require-consent="true"
+      data-data-plane-url="${dataPlane.url}" data-write-key="${dataPlane.writeKey}"></script>
+    </head><body><script>
+      klaviyoDeviceMode.identify('u1', { email: 'ada@example.com' });
+      klaviyoDeviceMode.track('Before consent', {});
+    </script></body></html>`;
+  await page.goto(servePage('consent-storage', html));
+  await page.waitForTimeout(2500); // heartbeats and sweeps would have run by now
+  const ours = () =>
+    page.evaluate(() => ({
+      keys: Object.keys(localStorage).filter((k) => k.startsWith('kdm')),
+      cookies: document.cookie,
+    }));
+  expect(await ours()).toEqual({ keys: [], cookies: '' });
+  await page.evaluate(() => (window as any).klaviyoDeviceMode.grantConsent());
+  await expect.poll(async () => (await ours()).keys.length).toBeGreaterThan(2);
+  await page.evaluate(() => (window as any).klaviyoDeviceMode.denyConsent());
+  console.log('DEBUG', await page.evaluate(() => JSON.stringify(Object.entries(localStorage))));
+  expect((await ours()).keys).toEqual([]);
+  await page.waitForTimeout(2500);
+  expect((await ours()).keys).toEqual([]); // and nothing written after
 });

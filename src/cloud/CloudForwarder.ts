@@ -79,12 +79,23 @@ export class CloudForwarder implements Forwarder {
     private readonly win: Window,
     deps: CloudForwarderDeps = {},
   ) {
-    this.storage =
+    const storage =
       deps.storage ??
       createSafeStorage(
         () => win.localStorage,
         (why) => logger.warn(say('noStorage', why)),
       );
+    // Once disposed (consent withdrawn), nothing this forwarder still has under way may write again.
+    let disposed = false;
+    this.storage = {
+      get: (key) => storage.get(key),
+      keys: () => storage.keys(),
+      get persistent() {
+        return storage.persistent;
+      },
+      set: (key, value) => void (disposed || storage.set(key, value)),
+      remove: (key) => void (disposed || storage.remove(key)),
+    };
     this.transport = deps.transport ?? fetchTransport(win);
     this.beacon = deps.beacon ?? browserBeacon(win);
     this.random = deps.random ?? Math.random;
@@ -111,6 +122,7 @@ export class CloudForwarder implements Forwarder {
     win.addEventListener('pageshow', onPageShow);
     win.document?.addEventListener('visibilitychange', onVisibility);
     this.dispose = () => {
+      disposed = true;
       intervals.forEach(clearInterval);
       clearTimeout(this.timer);
       win.removeEventListener('online', onOnline);

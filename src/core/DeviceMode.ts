@@ -327,6 +327,9 @@ function defaultForwarder(win: Window) {
       : createUnconfiguredForwarder(logger);
 }
 
+/** What a closed forwarder does: nothing (the core drops every call after a consent withdrawal). */
+const CLOSED: Forwarder = { forward() {}, reset() {}, keep: (message) => ({ type: message.type }) };
+
 /** A forwarder made on {@link ManagedForwarder.open} and dropped on {@link ManagedForwarder.close}. */
 interface ManagedForwarder extends Forwarder {
   open(): void;
@@ -339,9 +342,12 @@ interface ManagedForwarder extends Forwarder {
  */
 function managedForwarder(create: () => Forwarder, logger: Logger): ManagedForwarder {
   let made: Forwarder | undefined;
-  const inner = (): Forwarder => (made ??= create());
+  let closed = false;
+  // Closed (consent withdrawn): nothing is made again until opened, and nothing is forwarded.
+  const inner = (): Forwarder => (closed ? CLOSED : (made ??= create()));
   return {
     open() {
+      closed = false;
       try {
         inner();
       } catch (error) {
@@ -355,6 +361,7 @@ function managedForwarder(create: () => Forwarder, logger: Logger): ManagedForwa
         logger.error(say('forwarderResetFailed'), error);
       }
       made = undefined;
+      closed = true;
     },
     forward(message, reason) {
       try {
