@@ -13,9 +13,9 @@ const KIB = 1024;
  */
 const ARTIFACTS = [
   // Device mode + cloud forwarder, for RudderStack's device-mode slot.
-  { file: 'dist/Klaviyo.min.js', budget: Math.round(13.1 * KIB), target: 4 * KIB },
+  { file: 'dist/Klaviyo.min.js', budget: Math.round(13.2 * KIB), target: 4 * KIB },
   // The script-tag bundle: the same plus the rudderanalytics-style API and its identity store.
-  { file: 'dist/klaviyo-device-mode.iife.js', budget: Math.round(13.7 * KIB), target: 5 * KIB },
+  { file: 'dist/klaviyo-device-mode.iife.js', budget: Math.round(13.8 * KIB), target: 5 * KIB },
   // The inline snippet.
   { file: 'dist/snippet.min.js', budget: 700, target: 700 },
   // What an app pays for `import { mapMessage } from 'klaviyo-device-mode/mapping'`, bundled and minified.
@@ -29,7 +29,7 @@ const ARTIFACTS = [
   {
     file: 'npm import (createKlaviyo)',
     entry: `export { createKlaviyo } from './dist/esm/index.js';`,
-    budget: Math.round(13.4 * KIB),
+    budget: Math.round(13.5 * KIB),
   },
   // What an analytics-next app pays for `import { createSegmentPlugin } from 'klaviyo-device-mode/segment'`.
   {
