@@ -41,6 +41,8 @@ describe('resolveConfig', () => {
     ['', /missing/],
     [123456, /missing/],
     ['AbC12', /exactly 6 letters or digits \(got 5 characters\)/],
+    ['AbC 12', /exactly 6 letters or digits, but character 4 is a space: copy the public API key/],
+    ['AbC&12', /character 4 is '&'/],
     ['AbC1234', /got 7 characters/],
     ['AbC-12', /exactly 6/],
     ['../x?a', /exactly 6/],

@@ -15,7 +15,10 @@ export function validatePublicKey(value: unknown): string | undefined {
   const key = value.trim();
   if (/^pk_/i.test(key)) return PRIVATE_KEY_TEXT;
   if (!PUBLIC_KEY_PATTERN.test(key)) {
-    return say('keyShape', key.length);
+    if (key.length !== 6) return say('keyShape', key.length);
+    const at = [...key].findIndex((c) => !/[A-Za-z0-9]/.test(c));
+    const c = key[at];
+    return say('keyChar', at + 1, c === ' ' ? 'a space' : `'${c}'`);
   }
   return undefined;
 }

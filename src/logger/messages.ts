@@ -21,7 +21,10 @@ export const MESSAGES = {
   keyMissing: 'publicApiKey is missing: pass the 6-character Klaviyo public API key (site ID).',
   /** Always logged in full, texts installed or not. */
   keyPrivate: PRIVATE_KEY_TEXT,
-  keyShape: 'publicApiKey must be exactly 6 letters or digits (got {0} characters).',
+  keyShape:
+    'publicApiKey must be exactly 6 letters or digits (got {0} characters): copy the public API key (site ID) from Klaviyo, Settings > API keys.',
+  keyChar:
+    'publicApiKey must be exactly 6 letters or digits, but character {0} is {1}: copy the public API key (site ID) from Klaviyo, Settings > API keys.',
   badOptions: 'invalid options: {0}',
   notBoolean: '{0} must be a boolean; using {1}.',
   notString: '{0} must be a string; ignored.',
