@@ -2,6 +2,8 @@ import type { Logger } from '../logger/createLogger.js';
 import { say } from '../logger/say.js';
 import type { JsonObject } from '../mapping/types.js';
 import { httpPost, type HttpAnswer } from '../util/httpPost.js';
+import { retryAfterMs } from '../util/retryAfterMs.js';
+import { toJsonText } from '../util/toJsonText.js';
 
 /** Klaviyo's Client API (public key only: safe in a browser). */
 const CLIENT_API_BASE_URL = 'https://a.klaviyo.com/client';
@@ -44,7 +46,7 @@ export class ClientApi {
       Accept: 'application/vnd.api+json',
       revision: CLIENT_API_REVISION,
     };
-    const text = JSON.stringify(body);
+    const text = toJsonText(body); // immune to a page's toJSON, as the cloud bodies are
     for (let attempt = 1; ; attempt++) {
       let answer: HttpAnswer;
       try {
@@ -67,11 +69,8 @@ export class ClientApi {
 
 /** The wait before retry `attempt + 1`: `Retry-After` (seconds or a date) when given, else doubling. */
 function retryDelayMs(retryAfter: string | undefined, attempt: number): number | undefined {
-  if (retryAfter) {
-    const seconds = Number(retryAfter);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
-    if (Number.isFinite(ms)) return ms <= CLIENT_API_RETRY_AFTER_MAX_MS ? Math.max(0, ms) : undefined;
-  }
+  const ms = retryAfterMs(retryAfter, Date.now());
+  if (ms !== undefined) return ms <= CLIENT_API_RETRY_AFTER_MAX_MS ? ms : undefined;
   return CLIENT_API_RETRY_MS * 2 ** (attempt - 1);
 }
 

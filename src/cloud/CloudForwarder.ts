@@ -26,7 +26,8 @@ import type { Forwarder, ForwardReason } from './Forwarder.js';
 import { browserBeacon, fetchTransport, type Beacon, type Transport } from './httpTransport.js';
 import { parseStoredQueue, RetryQueue, type QueueItem } from './RetryQueue.js';
 import { retryDelay } from './retryDelay.js';
-import { retryAfterMs, statusPolicy } from './statusPolicy.js';
+import { statusPolicy } from './statusPolicy.js';
+import { retryAfterMs } from '../util/retryAfterMs.js';
 import { toJsonText } from '../util/toJsonText.js';
 import { TabLease } from './TabLease.js';
 
@@ -217,7 +218,9 @@ export class CloudForwarder implements Forwarder {
       this.current = undefined;
     }
     const status = typeof answer === 'number' ? answer : answer.status;
-    const wait = retryAfterMs(status, typeof answer === 'number' ? undefined : answer.retryAfter, this.now());
+    // Retry-After (of a 429 or 503) sets when to retry, not whether.
+    const header = typeof answer === 'number' || (status !== 429 && status !== 503) ? undefined : answer.retryAfter;
+    const wait = retryAfterMs(header, this.now());
     switch (statusPolicy(status, batch.length)) {
       case 'ok':
         this.failing = false;
