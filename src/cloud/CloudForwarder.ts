@@ -67,8 +67,10 @@ export class CloudForwarder implements Forwarder {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerDue = Infinity;
   private sending = false;
-  /** The request under way: its events, and whether the browser completes it if the page goes (keepalive). */
-  private current: { items: Set<QueueItem>; keepalive: boolean } | undefined;
+  /** The events of the request under way. */
+  private current: Set<QueueItem> | undefined;
+  /** `kdm.<writeKey>.`: every storage key of this forwarder starts with it. */
+  private readonly prefix: string;
   /** Events this page has beaconed (their fate unknown: they stay queued, but are not beaconed twice). */
   private readonly beaconed = new WeakSet<QueueItem>();
   /** The last delivery attempt failed: keep events for the next page instead of beaconing them. */
@@ -102,7 +104,8 @@ export class CloudForwarder implements Forwarder {
     this.random = deps.random ?? Math.random;
     this.now = deps.now ?? Date.now;
     this.uuid = deps.uuid ?? uuid;
-    this.lease = new TabLease(this.storage, `${STORAGE_PREFIX}.${config.cloudMode.writeKey}.`, this.uuid(), this.now);
+    this.prefix = `${STORAGE_PREFIX}.${config.cloudMode.writeKey}.`;
+    this.lease = new TabLease(this.storage, this.prefix, this.uuid(), this.now);
     this.queue = new RetryQueue(this.storage, this.lease.key('items'), QUEUE_MAX_ITEMS, (dropped) =>
       logger.warn(say('queueFull', QUEUE_MAX_ITEMS, dropped.m.type, dropped.id)),
     );
@@ -205,7 +208,7 @@ export class CloudForwarder implements Forwarder {
     const body = batchBody(batch, this.sentAt());
     // keepalive has a 64 KiB quota per page: only bodies that fit get it.
     const keepalive = body.length <= BEACON_MAX_BYTES;
-    this.current = { items: new Set(batch), keepalive };
+    this.current = new Set(batch);
     let answer: number | { status: number; retryAfter?: string };
     try {
       answer = await this.transport(
@@ -267,7 +270,7 @@ export class CloudForwarder implements Forwarder {
   private leave(final: boolean): void {
     const current = this.current;
     // An event this page beaconed already (hidden, then pagehide) is not beaconed again.
-    const waiting = this.queue.items.filter((item) => !current?.items.has(item) && !this.beaconed.has(item));
+    const waiting = this.queue.items.filter((item) => !current?.has(item) && !this.beaconed.has(item));
     // A failing endpoint would lose a beacon; a stored queue waits for the next page instead. A queue
     // held only in memory has no next page: beaconing it is its only chance.
     if ((!this.failing || !this.storage.persistent) && waiting.length) {
@@ -299,7 +302,7 @@ export class CloudForwarder implements Forwarder {
       const text = this.storage.get(this.lease.key('items', tab));
       const theirs = parseStoredQueue(text);
       if (!theirs && text !== null) {
-        const aside = `${STORAGE_PREFIX}.${this.config.cloudMode.writeKey}.corrupt.${tab}`;
+        const aside = `${this.prefix}corrupt.${tab}`;
         this.storage.set(aside, text); // kept for inspection, never parsed again
         this.logger.warn(say('badStoredQueue', aside));
       }
@@ -312,7 +315,7 @@ export class CloudForwarder implements Forwarder {
   }
 
   private pauseKey(): string {
-    return `${STORAGE_PREFIX}.${this.config.cloudMode.writeKey}.pause`;
+    return `${this.prefix}pause`;
   }
 
   /** Until when a `Retry-After` holds requests (0: it does not). */

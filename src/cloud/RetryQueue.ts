@@ -64,7 +64,10 @@ export class RetryQueue {
     const mine = new Set(this.items.map((i) => i.id));
     const fresh = theirs.filter((i) => !mine.has(i.id)).map((i) => ({ ...i, t: i.t ?? now }));
     if (!fresh.length) return 0;
-    this.items = [...fresh, ...this.items].slice(-this.max);
+    // Over the bound the oldest go through the same drop as any other: logged, never silently.
+    const merged: QueueItem[] = [];
+    for (const item of [...fresh, ...this.items]) boundedPush(merged, item, this.max, this.onDrop);
+    this.items = merged;
     this.persist();
     return fresh.length;
   }

@@ -71,12 +71,13 @@ export class KlaviyoTier {
       if (settled) return;
       settled = true;
       this.waiting.delete(handle);
-      if (outcome === 'answered') this.unanswered.delete(entry);
       if (outcome === 'answered') onAnswered();
       if (outcome === 'missed') onMissed();
       if (outcome === 'cancelled') this.unqueue(entry);
     };
     entry.push(() => {
+      // Answered, in time or late (after it went down the ladder): nothing to take back any more.
+      this.unanswered.delete(entry);
       this.acknowledged();
       settle('answered');
     });
@@ -125,6 +126,7 @@ export class KlaviyoTier {
 
   /** Take a command back out of the pre-load queue, if klaviyo.js has not taken the queue yet. */
   private unqueue(entry: unknown[]): void {
+    this.unanswered.delete(entry);
     const queue = klaviyoWindow(this.win)._klOnsite;
     if (!Array.isArray(queue)) return;
     const at = queue.indexOf(entry);
