@@ -38,7 +38,7 @@ const ARTIFACTS = [
     budget: Math.round(12.8 * KIB),
   },
   // The message texts, loaded only by those who want full log lines (debugging).
-  { file: 'dist/klaviyo-device-mode.messages.js', budget: Math.round(2.1 * KIB) },
+  { file: 'dist/klaviyo-device-mode.messages.js', budget: Math.round(2.2 * KIB) },
 ];
 
 const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;

@@ -5,6 +5,7 @@ import { KLAVIYO_METRICS as METRICS, type KlaviyoMetric } from '../mapping/Klavi
 import { say } from '../logger/say.js';
 import { asText, field } from '../mapping/readFields.js';
 import { validatePublicKey } from './validatePublicKey.js';
+import { webValue } from './webValue.js';
 
 /** Thrown by {@link resolveConfig} when the integration cannot run at all (bad or private key). */
 export class KlaviyoConfigError extends Error {
@@ -29,10 +30,7 @@ type Bag = Record<string, unknown>;
  */
 export function resolveConfig(options: unknown, warn: (message: string) => void = () => {}): ResolvedConfig {
   const o: Bag = options !== null && typeof options === 'object' ? (options as Bag) : {};
-  const get = (name: string): unknown => {
-    const v = o[name];
-    return v !== null && typeof v === 'object' && !Array.isArray(v) && 'web' in v ? (v as Bag).web : v;
-  };
+  const get = (name: string): unknown => webValue(o[name]);
   const keyProblem = validatePublicKey(get('publicApiKey'));
   if (keyProblem) throw new KlaviyoConfigError(keyProblem);
 

@@ -89,9 +89,10 @@ export class DeviceMode {
       () => this.logger.warn(say('consentQueueFull', CONSENT_PENDING_CALLS_MAX)),
     );
     const create = deps.createForwarder ?? defaultForwarder(this.win);
-    this.forwarder = config
-      ? managedForwarder(() => create(config, this.logger), this.logger)
-      : managedForwarder(() => createUnconfiguredForwarder(this.logger), this.logger);
+    this.forwarder = managedForwarder(
+      () => (config ? create(config, this.logger) : createUnconfiguredForwarder(this.logger)),
+      this.logger,
+    );
     // Registered before the forwarder's own: at page leave, calls still waiting for klaviyo.js go down
     // the ladder first, so that the forwarder's page-leave beacon carries them too.
     this.win?.addEventListener?.('pagehide', () => this.ladder?.leave());
@@ -271,7 +272,7 @@ export class DeviceMode {
       this.forwarder.forward(message, reason);
       return;
     }
-    const kept = this.keep(message);
+    const kept = this.forwarder.keep(message);
     void this.clientApi.post('subscriptions', request).then((taken) => {
       if (!taken) this.forwarder.forward(kept, reason);
     });
@@ -296,7 +297,7 @@ export class DeviceMode {
     }
     if (!commands.length) return;
     const messageId = asText(message.messageId) ?? uuid();
-    const kept = cloud === 'take' ? this.keep(message) : { type: message.type };
+    const kept = cloud === 'take' ? this.forwarder.keep(message) : { type: message.type };
     if (cloud === 'take' && kept.messageId === undefined) kept.messageId = messageId;
     const identifiers = {
       ...this.profile,
@@ -306,11 +307,6 @@ export class DeviceMode {
       { type, message: kept, identifiers, time: asText(message.originalTimestamp), cloud },
       withDedupeKey(commands, messageId),
     );
-  }
-
-  /** What to keep of a call the cloud tier may take later: what the forwarder would need of it. */
-  private keep(message: RudderMessage): RudderMessage {
-    return this.forwarder.keep ? this.forwarder.keep(message) : toJsonObject(message, 'message', []);
   }
 
   private exchangeId(): string | undefined {
@@ -334,6 +330,8 @@ const CLOSED: Forwarder = { forward() {}, reset() {}, keep: (message) => ({ type
 interface ManagedForwarder extends Forwarder {
   open(): void;
   close(): void;
+  /** What to keep of a call the cloud tier may take later: what the forwarder would need of it. */
+  keep(message: RudderMessage): RudderMessage;
 }
 
 /**
@@ -351,14 +349,14 @@ function managedForwarder(create: () => Forwarder, logger: Logger): ManagedForwa
       try {
         inner();
       } catch (error) {
-        logger.error(say('forwarderResetFailed'), error);
+        logger.error(say('forwarderStartStop'), error);
       }
     },
     close() {
       try {
         made?.dispose?.();
       } catch (error) {
-        logger.error(say('forwarderResetFailed'), error);
+        logger.error(say('forwarderStartStop'), error);
       }
       made = undefined;
       closed = true;

@@ -1,5 +1,5 @@
 import type { ClientApi } from '../clientApi/ClientApi.js';
-import { eventBody, profileBody } from '../clientApi/clientApiBodies.js';
+import { eventBody, profileBody, profileIdentifiers } from '../clientApi/clientApiBodies.js';
 import type { Forwarder } from '../cloud/Forwarder.js';
 import type { KlaviyoTier, Waiting } from '../klaviyo/KlaviyoTier.js';
 import type { Logger } from '../logger/createLogger.js';
@@ -82,16 +82,16 @@ export class Ladder {
     tidy();
   }
 
-  /**
-   * Run `work` once every call now waiting for klaviyo.js has been answered or handed down, so that a
-   * call forwarded at once (group, screen, list subscription) never overtakes an earlier identify or
-   * track on its way to cloud mode. At once when nothing is waiting.
-   */
   /** True while some call waits for klaviyo.js's answer. */
   get busy(): boolean {
     return this.inFlight.size > 0;
   }
 
+  /**
+   * Run `work` once every call now waiting for klaviyo.js has been answered or handed down, so that a
+   * call forwarded at once (group, screen, list subscription) never overtakes an earlier identify or
+   * track on its way to cloud mode. At once when nothing is waiting.
+   */
   afterInFlight(work: () => void): void {
     if (!this.inFlight.size) work();
     else this.behind.push({ before: new Set(this.inFlight), run: work });
@@ -149,10 +149,9 @@ function clientApiRequest(
   command: KlaviyoCommand,
 ): { path: 'events' | 'profiles'; body: JsonObject } | undefined {
   if (command[0] === 'identify') {
-    const body = profileBody({ ...command[1], ...exchangeIdOf(call) });
-    const attributes = (body.data as JsonObject).attributes as JsonObject;
-    const named = ['email', 'phone_number', 'external_id', '_kx'].some((k) => k in attributes);
-    return named ? { path: 'profiles', body } : undefined;
+    const profile = { ...command[1], ...exchangeIdOf(call) };
+    const named = Object.keys(profileIdentifiers(profile)).length > 0;
+    return named ? { path: 'profiles', body: profileBody(profile) } : undefined;
   }
   if (command[0] === 'track' && Object.keys(call.identifiers).length) {
     return { path: 'events', body: eventBody(command[1], command[2], call.identifiers, call.time) };

@@ -110,6 +110,7 @@ export const MESSAGES = {
     '{0} not delivered ({1}): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.',
   forwardFailed: '{0} not forwarded: the forwarder failed.',
   forwarderResetFailed: 'forwarder reset failed.',
+  forwarderStartStop: 'the cloud-mode forwarder failed to start or stop.',
   tooBig: '{0} not forwarded: {1} bytes is over the {2}-byte limit per event.',
   queueFull: 'cloud-mode queue full ({0}): dropped the oldest event, {1} {2}.',
   queueDiscarded: 'cloud mode: {0} queued event(s) of the previous user discarded.',

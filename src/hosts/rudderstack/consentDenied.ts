@@ -1,4 +1,5 @@
-import { asObject, asText, field } from '../../mapping/readFields.js';
+import { webValue } from '../../config/webValue.js';
+import { asText, field } from '../../mapping/readFields.js';
 
 interface Requirement {
   provider: string | undefined;
@@ -7,25 +8,25 @@ interface Requirement {
 }
 
 const list = (value: unknown): unknown[] => {
-  const v = asObject(value)?.web ?? value;
+  const v = webValue(value);
   return Array.isArray(v) ? v : [];
 };
+
+/** The non-blank `key` of each entry of a (per-platform) list. */
+const ids = (value: unknown, key: string): string[] =>
+  list(value)
+    .map((entry) => asText(field(entry, key)))
+    .filter((id): id is string => !!id);
 
 /** The consents the destination's dashboard config requires, per provider (current and legacy fields). */
 function requirements(config: unknown): Requirement[] {
   const out: Requirement[] = list(field(config, 'consentManagement')).map((entry) => ({
     provider: asText(field(entry, 'provider')),
-    ids: list(field(entry, 'consents'))
-      .map((c) => asText(field(c, 'consent')))
-      .filter((id): id is string => !!id),
+    ids: ids(field(entry, 'consents'), 'consent'),
     strategy: asText(field(entry, 'resolutionStrategy')),
   }));
-  const legacy = (provider: string, key: string, item: string) => {
-    const ids = list(field(config, key))
-      .map((c) => asText(field(c, item)))
-      .filter((id): id is string => !!id);
-    if (ids.length) out.push({ provider, ids, strategy: undefined });
-  };
+  const legacy = (provider: string, key: string, item: string) =>
+    out.push({ provider, ids: ids(field(config, key), item), strategy: undefined });
   legacy('oneTrust', 'oneTrustCookieCategories', 'oneTrustCookieCategory');
   legacy('ketch', 'ketchConsentPurposes', 'purpose');
   return out.filter((r) => r.ids.length);
