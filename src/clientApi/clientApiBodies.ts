@@ -85,17 +85,26 @@ export interface SubscriptionChannels {
 }
 
 /**
- * `POST /client/subscriptions`: subscribe the profile to `listId` on the given channels (the list's
- * double opt-in setting applies). Needs an email or a phone number.
+ * The profile of a subscription: its email and phone number with the channels asked for (a channel
+ * whose identifier is missing is left out). Klaviyo accepts no `external_id` here.
  */
-export function subscriptionBody(listId: string, identifiers: JsonObject, channels: SubscriptionChannels): JsonObject {
+export function subscriptionProfile(identifiers: JsonObject, channels: SubscriptionChannels): JsonObject {
   const subscriptions: JsonObject = {};
   if (channels.email && isPresent(identifiers.email)) subscriptions.email = { marketing: { consent: 'SUBSCRIBED' } };
   if (channels.sms && isPresent(identifiers.phone_number)) {
     subscriptions.sms = { marketing: { consent: 'SUBSCRIBED' } };
   }
   const attributes: JsonObject = { ...identifiers, subscriptions };
-  delete attributes.external_id; // not accepted on a subscription's profile
+  delete attributes.external_id;
+  return attributes;
+}
+
+/**
+ * `POST /client/subscriptions`: subscribe the profile to `listId` on the given channels (the list's
+ * double opt-in setting applies). Needs an email or a phone number.
+ */
+export function subscriptionBody(listId: string, identifiers: JsonObject, channels: SubscriptionChannels): JsonObject {
+  const attributes = subscriptionProfile(identifiers, channels);
   return {
     data: {
       type: 'subscription',

@@ -1,27 +1,32 @@
-import { messageIdentifiers, subscriptionBody } from '../clientApi/clientApiBodies.js';
+import { messageIdentifiers, subscriptionBody, type SubscriptionChannels } from '../clientApi/clientApiBodies.js';
 import type { ResolvedConfig } from '../config/KlaviyoOptions.js';
 import { asObject, asText } from '../mapping/readFields.js';
 import type { JsonObject, RudderMessage } from '../mapping/types.js';
 import { listFields } from './routes.js';
 
+/** A list subscription a call asks for: the list, the profile's identifiers and the channels. */
+export interface SubscriptionIntent {
+  listId: string;
+  identifiers: JsonObject;
+  channels: SubscriptionChannels;
+}
+
 /**
- * The Client API subscription for a group (`groupId` = list, `traits.subscribe: true`) or an identify
- * with list data (`traits.properties.{listId, subscribe, consent, smsConsent}`, defaults from the
- * config); `undefined` when the Client API cannot do it: an unsubscribe, no list, or neither an email
- * nor a phone number. Those go to the cloud tier.
+ * The list subscription of a group (`groupId` = list, `traits.subscribe: true`) or of an identify with
+ * list data (`traits.properties.{listId, subscribe, consent, smsConsent}`, defaults from the config);
+ * `undefined` when there is none to make: an unsubscribe, no list, or neither an email nor a phone
+ * number. Shared by the Client API tier and the cloud endpoint.
  */
-export function subscriptionRequest(
+export function subscriptionIntent(
   message: RudderMessage,
   config: Pick<ResolvedConfig, 'listId' | 'consent' | 'smsConsent'>,
-  exchangeId: string | undefined,
-): JsonObject | undefined {
+): SubscriptionIntent | undefined {
   const identifiers = messageIdentifiers(message, false);
   if (!identifiers.email && !identifiers.phone_number) return undefined;
-  if (exchangeId) identifiers._kx = exchangeId;
   if (message.type === 'group') {
     const listId = asText(message.groupId);
     if (!listId || asObject(message.traits)?.subscribe !== true) return undefined;
-    return subscriptionBody(listId, identifiers, { email: true, sms: false });
+    return { listId, identifiers, channels: { email: true, sms: false } };
   }
   const props = listFields(message) ?? {};
   const listId = asText(props.listId) ?? config.listId;
@@ -30,5 +35,20 @@ export function subscriptionRequest(
   const channels = (Array.isArray(consent) ? consent : [consent]).map((c) => String(c).toLowerCase());
   const sms =
     channels.includes('sms') || props.smsConsent === true || (props.smsConsent === undefined && config.smsConsent);
-  return subscriptionBody(listId, identifiers, { email: channels.includes('email'), sms });
+  return { listId, identifiers, channels: { email: channels.includes('email'), sms } };
+}
+
+/**
+ * The Client API subscription body of {@link subscriptionIntent}, with Klaviyo's exchange id when
+ * known; `undefined` when the call asks for none (those go to the cloud tier).
+ */
+export function subscriptionRequest(
+  message: RudderMessage,
+  config: Pick<ResolvedConfig, 'listId' | 'consent' | 'smsConsent'>,
+  exchangeId: string | undefined,
+): JsonObject | undefined {
+  const intent = subscriptionIntent(message, config);
+  if (!intent) return undefined;
+  const identifiers = exchangeId ? { ...intent.identifiers, _kx: exchangeId } : intent.identifiers;
+  return subscriptionBody(intent.listId, identifiers, intent.channels);
 }
