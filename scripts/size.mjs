@@ -35,7 +35,7 @@ const ARTIFACTS = [
   {
     file: 'npm import (Segment plugin)',
     entry: `export { createSegmentPlugin } from './dist/esm/hosts/segment/createSegmentPlugin.js';`,
-    budget: Math.round(12.8 * KIB),
+    budget: Math.round(12.85 * KIB),
   },
   // The message texts, loaded only by those who want full log lines (debugging).
   { file: 'dist/klaviyo-device-mode.messages.js', budget: Math.round(2.2 * KIB) },

@@ -49,6 +49,6 @@ export function subscriptionRequest(
 ): JsonObject | undefined {
   const intent = subscriptionIntent(message, config);
   if (!intent) return undefined;
-  const identifiers = exchangeId ? { ...intent.identifiers, _kx: exchangeId } : intent.identifiers;
-  return subscriptionBody(intent.listId, identifiers, intent.channels);
+  if (exchangeId) intent.identifiers._kx = exchangeId; // the intent is this call's own
+  return subscriptionBody(intent.listId, intent.identifiers, intent.channels);
 }
