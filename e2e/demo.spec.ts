@@ -25,14 +25,14 @@ test('demo storefront: a click-through shows, live, what Klaviyo received', asyn
     ]);
 });
 
-test('demo storefront: the sign-up form subscribes through the local data plane', async ({ page }) => {
+test('demo storefront: the sign-up form subscribes through our cloud endpoint', async ({ page }) => {
   await page.goto('/#signup');
   await page.fill('#signup-form input', 'newsletter@example.com');
   await page.click('#signup-form button');
-  await expect(page.locator('#forwarded')).toContainText('["identify",null,"batch"]');
+  await expect(page.locator('#forwarded')).toContainText('subscribe newsletter@example.com to DemoList');
 });
 
-test('demo storefront with klaviyo.js blocked: identify and track go to the data plane, and the console says why in full', async ({
+test('demo storefront with klaviyo.js blocked: the order reaches Klaviyo through our endpoint, and the console says why in full', async ({
   page,
 }) => {
   const warnings: string[] = [];
@@ -43,5 +43,10 @@ test('demo storefront with klaviyo.js blocked: identify and track go to the data
     '[klaviyo-device-mode] klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network); calls go down the delivery ladder.',
   );
   await page.click('[data-call=add]');
-  await expect(page.locator('#forwarded')).toContainText('["track","Product Added","batch"]');
+  await page.click('[data-call=checkout]');
+  await page.fill('#checkout-form input', 'blocked@example.com');
+  await page.click('#checkout-form button');
+  const orderId = (await page.locator('#order-id').innerText()).replace('Order ', '');
+  await expect(page.locator('#forwarded')).toContainText(`event Placed Order (${orderId}) blocked@example.com`);
+  await expect(page.locator('#forwarded')).toContainText('profile blocked@example.com');
 });

@@ -17,6 +17,7 @@ const LAYER: Record<string, number> = {
   cloud: 3,
   core: 4,
   hosts: 5,
+  server: 5,
   'index.ts': 6,
   clientApi: 3,
 };

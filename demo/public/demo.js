@@ -89,22 +89,43 @@
       : window.demo.standIn
         ? ''
         : 'real klaviyo.js: see its network requests';
-    if (!window.demo.localDataPlane) {
-      forwarded.textContent = 'real data plane: see its live events';
+    if (!window.demo.serverApiStandIn) {
+      forwarded.textContent =
+        'forwarded to ' + window.demo.cloudUrl + ': see Klaviyo (or your data plane) for the events';
       return;
     }
-    fetch(window.demo.dataPlaneUrl + '/__received')
+    fetch('/__delivered')
       .then(function (r) {
         return r.json();
       })
-      .then(function (received) {
-        forwarded.textContent = received
-          .map(function (m) {
-            return JSON.stringify([m.type, m.event || m.groupId || null, m.via]);
-          })
-          .join('\n');
+      .then(function (calls) {
+        forwarded.textContent = calls.map(describeCall).join('\n');
       })
       .catch(function () {});
+  }
+  // One line per thing Klaviyo's server API was asked to do: `event Placed Order (order-1) ada@example.com`.
+  function describeCall(call) {
+    var data = (call.body && call.body.data) || {};
+    var a = data.attributes || {};
+    var failed = call.status >= 300 ? ' → HTTP ' + call.status : '';
+    if (call.path === '/api/profile-import') return 'profile ' + (a.email || a.phone_number || a.external_id) + failed;
+    if (call.path === '/api/profile-subscription-bulk-create-jobs') {
+      var who = (a.profiles.data || []).map(function (p) {
+        return p.attributes.email || p.attributes.phone_number;
+      });
+      return 'subscribe ' + who.join(', ') + ' to ' + data.relationships.list.data.id + failed;
+    }
+    var lines = [];
+    (a['events-bulk-create'] ? a['events-bulk-create'].data : []).forEach(function (entry) {
+      var p = entry.attributes.profile.data.attributes;
+      entry.attributes.events.data.forEach(function (e) {
+        var ev = e.attributes;
+        lines.push(
+          'event ' + ev.metric.data.attributes.name + ' (' + ev.unique_id + ') ' + (p.email || p.external_id) + failed,
+        );
+      });
+    });
+    return lines.join('\n') || call.path + failed;
   }
   window.addEventListener('klaviyo-standin:command', render);
   setInterval(render, 500);

@@ -1,0 +1,33 @@
+/** Types of the Klaviyo server-API stand-in (klaviyoServerApi.mjs). */
+export const STAND_IN_PRIVATE_KEY: string;
+
+export interface KlaviyoServerApiRequest {
+  path: string;
+  status: number;
+  body: any;
+  at: number;
+}
+
+export interface KlaviyoServerApiStandIn {
+  url: string;
+  privateApiKey: string;
+  /** Every request answered (kept only with `keep: true`). */
+  requests: KlaviyoServerApiRequest[];
+  /** Every event taken (bulk or single), flattened, with its `profile`. */
+  events(): Array<Record<string, any>>;
+  /** How many events Klaviyo would keep: one per profile, metric and unique_id. */
+  unique(): number;
+  counts(): { requests: number; events: number };
+  fail(status: number, times?: number, retryAfter?: string): void;
+  setLatency(ms: number): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export function startKlaviyoServerApi(options?: {
+  port?: number;
+  privateApiKey?: string;
+  latencyMs?: number;
+  keep?: boolean;
+  log?: boolean;
+}): Promise<KlaviyoServerApiStandIn>;

@@ -1,0 +1,134 @@
+// @vitest-environment node
+import { ApiKeySession, EventsApi, ProfilesApi } from 'klaviyo-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKlaviyoServerApi, STAND_IN_PRIVATE_KEY, type KlaviyoServerApiStandIn } from '../e2e/klaviyoServerApi.mjs';
+import { eventJobs, profileImportBody, subscriptionJobs } from '../src/server/serverBodies.js';
+import { SERVER_API_REVISION } from '../src/server/serverLimits.js';
+
+/**
+ * Klaviyo's official Node SDK (`klaviyo-api`) against our stand-in: the stand-in takes what Klaviyo's
+ * own client sends, and the bodies the endpoint builds are the ones the SDK puts on the wire.
+ */
+type StandIn = KlaviyoServerApiStandIn;
+let klaviyo: StandIn;
+beforeAll(async () => {
+  klaviyo = await startKlaviyoServerApi();
+});
+afterAll(() => klaviyo.close());
+
+function sdk<T extends { basePath: string }>(Api: new (session: ApiKeySession) => T, key = STAND_IN_PRIVATE_KEY): T {
+  const api = new Api(new ApiKeySession(key));
+  api.basePath = klaviyo.url;
+  return api;
+}
+const lastBody = () => klaviyo.requests[klaviyo.requests.length - 1].body;
+
+const EVENT = {
+  messageId: 'm1',
+  profile: { email: 'ada@example.com', external_id: 'u1' },
+  attributes: {
+    properties: { OrderId: 'O-1' },
+    metric: { data: { type: 'metric', attributes: { name: 'Placed Order' } } },
+    value: 30,
+    value_currency: 'EUR',
+    unique_id: 'O-1',
+    time: '2026-11-23T10:00:00.000Z',
+  },
+};
+
+describe('the Klaviyo server-API stand-in and the official klaviyo-api SDK', () => {
+  it('pins the same revision as the SDK', async () => {
+    await sdk(ProfilesApi).createOrUpdateProfile({
+      data: { type: 'profile', attributes: { email: 'ada@example.com' } },
+    } as never);
+    const request = klaviyo.requests[klaviyo.requests.length - 1];
+    expect(request.status).toBe(201);
+    expect(SERVER_API_REVISION).toBe('2026-07-15');
+  });
+
+  it('event bulk job: the SDK body equals ours, and the stand-in takes it', async () => {
+    const ours = eventJobs([EVENT])[0].body;
+    const response = await sdk(EventsApi).bulkCreateEvents({
+      data: {
+        type: 'event-bulk-create-job',
+        attributes: {
+          eventsBulkCreate: {
+            data: [
+              {
+                type: 'event-bulk-create',
+                attributes: {
+                  profile: { data: { type: 'profile', attributes: { email: 'ada@example.com', externalId: 'u1' } } },
+                  events: {
+                    data: [
+                      {
+                        type: 'event',
+                        attributes: {
+                          properties: { OrderId: 'O-1' },
+                          metric: { data: { type: 'metric', attributes: { name: 'Placed Order' } } },
+                          value: 30,
+                          valueCurrency: 'EUR',
+                          uniqueId: 'O-1',
+                          time: new Date('2026-11-23T10:00:00.000Z'),
+                        },
+                      },
+                    ],
+                  },
+                },
+              },
+            ],
+          },
+        },
+      },
+    } as never);
+    expect(response.response.status).toBe(202);
+    expect(lastBody()).toEqual(ours);
+  });
+
+  it('profile import and subscription job: the SDK bodies equal ours', async () => {
+    await sdk(ProfilesApi).createOrUpdateProfile({
+      data: {
+        type: 'profile',
+        attributes: { email: 'ada@example.com', firstName: 'Ada', properties: { plan: 'pro' } },
+      },
+    } as never);
+    expect(lastBody()).toEqual(
+      profileImportBody({ email: 'ada@example.com', first_name: 'Ada', properties: { plan: 'pro' } }),
+    );
+
+    const subscriptions = { email: { marketing: { consent: 'SUBSCRIBED' } } };
+    await sdk(ProfilesApi).bulkSubscribeProfiles({
+      data: {
+        type: 'profile-subscription-bulk-create-job',
+        attributes: {
+          customSource: 'klaviyo-device-mode',
+          profiles: { data: [{ type: 'profile', attributes: { email: 'ada@example.com', subscriptions } }] },
+        },
+        relationships: { list: { data: { type: 'list', id: 'L1' } } },
+      },
+    } as never);
+    expect(klaviyo.requests[klaviyo.requests.length - 1].status).toBe(202);
+    const ours = subscriptionJobs([
+      { messageId: 'm', listId: 'L1', profile: { email: 'ada@example.com', subscriptions } },
+    ]);
+    expect(lastBody()).toEqual(ours[0].body);
+  });
+
+  it('refuses what Klaviyo refuses: another key (403) and a body without an identifier (400)', async () => {
+    const wrong = sdk(EventsApi, 'pk_another000000000000000000000000');
+    await expect(wrong.bulkCreateEvents(eventJobs([EVENT])[0].body as never)).rejects.toMatchObject({
+      response: { status: 403 },
+    });
+    const noProfile = { ...EVENT, profile: {} };
+    const response = await fetch(`${klaviyo.url}/api/event-bulk-create-jobs`, {
+      method: 'POST',
+      headers: {
+        authorization: `Klaviyo-API-Key ${STAND_IN_PRIVATE_KEY}`,
+        revision: SERVER_API_REVISION,
+        'content-type': 'application/vnd.api+json',
+      },
+      body: JSON.stringify(eventJobs([noProfile])[0].body),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).errors[0].detail).toBe('the profile needs an identifier');
+  });
+});
