@@ -33,7 +33,9 @@ export {};
 
 const sri = {};
 for (const file of BROWSER_FILES) {
-  sri[file] = `sha384-${createHash('sha384').update(readFileSync(new URL(file, dist))).digest('base64')}`;
+  sri[file] = `sha384-${createHash('sha384')
+    .update(readFileSync(new URL(file, dist)))
+    .digest('base64')}`;
 }
 writeFileSync(new URL('sri.json', dist), `${JSON.stringify(sri, null, 2)}\n`);
 if (!process.argv.includes('--quiet')) {

@@ -13,7 +13,10 @@ let failed = false;
 try {
   // --ignore-scripts: dist/ is already built by `npm run build` (prepack would build it again).
   run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir]);
-  const tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz')));
+  const tarball = join(
+    dir,
+    readdirSync(dir).find((f) => f.endsWith('.tgz')),
+  );
   for (const [cmd, args] of [
     [bin('publint'), ['--strict', tarball]],
     [bin('attw'), ['--profile', 'esm-only', '--format', 'table-flipped', tarball]],
