@@ -3,25 +3,31 @@ import { LIBRARY_VERSION } from '../../version.js';
 import { DeviceMode, type DeviceModeDeps } from '../../core/DeviceMode.js';
 import type { RudderMessage } from '../../mapping/types.js';
 
-/** The part of an analytics-next `Context` the plugin reads. */
+/** The part of an analytics-next `Context` the plugin reads: its `event`, any object. */
 export interface SegmentContext {
-  event: Record<string, unknown>;
+  event: object;
 }
 
-/** A Segment analytics-next destination plugin (the `Plugin` interface of `@segment/analytics-next`). */
+/** One event method: takes analytics-next's `Context` (or anything with an `event`) and returns it unchanged. */
+export type SegmentEventMethod = <C extends SegmentContext>(ctx: C) => C;
+
+/**
+ * A Segment analytics-next destination plugin. Assignable to analytics-next's `Plugin` (checked by a
+ * strict type test), without this package depending on analytics-next's types.
+ */
 export interface SegmentPlugin {
   name: 'Klaviyo';
   type: 'destination';
   version: string;
-  isLoaded(): boolean;
-  load(ctx: SegmentContext, analytics: unknown): Promise<void>;
-  ready(): Promise<void>;
-  track(ctx: SegmentContext): SegmentContext;
-  identify(ctx: SegmentContext): SegmentContext;
-  page(ctx: SegmentContext): SegmentContext;
-  group(ctx: SegmentContext): SegmentContext;
-  alias(ctx: SegmentContext): SegmentContext;
-  screen(ctx: SegmentContext): SegmentContext;
+  isLoaded: () => boolean;
+  load: (ctx: SegmentContext, analytics: unknown) => Promise<void>;
+  ready: () => Promise<void>;
+  track: SegmentEventMethod;
+  identify: SegmentEventMethod;
+  page: SegmentEventMethod;
+  group: SegmentEventMethod;
+  alias: SegmentEventMethod;
+  screen: SegmentEventMethod;
   /** The shared device-mode core. */
   readonly core: DeviceMode;
 }
@@ -34,8 +40,8 @@ export interface SegmentPlugin {
  */
 export function createSegmentPlugin(options: KlaviyoOptions, deps: DeviceModeDeps = {}): SegmentPlugin {
   const core = new DeviceMode(options, deps);
-  const handle = (ctx: SegmentContext): SegmentContext => {
-    const event = ctx?.event;
+  const handle = <C extends SegmentContext>(ctx: C): C => {
+    const event = ctx?.event as Record<string, unknown> | undefined;
     if (event && typeof event === 'object') {
       // A shallow view with RudderStack's field names; the core copies what it keeps.
       const message: RudderMessage = { ...event, originalTimestamp: event.originalTimestamp ?? event.timestamp };
