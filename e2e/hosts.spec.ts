@@ -243,3 +243,36 @@ test('the shipped bundles contain no eval, Function constructor, innerHTML or do
     }
   }
 });
+
+for (const via of ['script', 'npm'] as const) {
+  test(`the real @rudderstack/analytics-js with our custom integration (addCustomIntegration, ${via === 'script' ? 'Klaviyo.min.js tag' : 'ES module'}), no destSDKBaseURL`, async ({
+    page,
+    context,
+    dataPlane,
+  }) => {
+    const integrationFiles: string[] = [];
+    page.on('request', (r) => r.url().endsWith('.min.js') && integrationFiles.push(new URL(r.url()).pathname));
+    await context.route(/^https:\/\/(?!(static|static-tracking|a)\.klaviyo\.com)/, (route) => route.abort());
+    await page.goto(
+      `/e2e/pages/rudderstack-custom.html?dp=${encodeURIComponent(dataPlane.url)}&wk=${dataPlane.writeKey}&via=${via}`,
+    );
+    await page.waitForFunction(() => (window as any).rudder);
+    await page.evaluate(() => {
+      const r = (window as any).rudder;
+      r.identify('u1', { email: 'ada@example.com' });
+      r.track('Order Completed', { order_id: 'o1', revenue: 9.99, products: [{ product_id: 'p1', price: 9.99 }] });
+      r.page('Shop', 'Home');
+    });
+    await expect
+      .poll(() => klaviyoReceived(page), { timeout: 15_000 })
+      .toEqual([
+        ['identify', { $email: 'ada@example.com', $id: 'u1' }],
+        ['track', 'Placed Order', expect.objectContaining({ OrderId: 'o1', $value: 9.99, $event_id: 'o1' })],
+        ['track', 'Ordered Product', expect.objectContaining({ ProductID: 'p1', $event_id: 'o1_p1' })],
+        ['track', 'Viewed Shop Home page', { $event_id: KEY }],
+      ]);
+    // Integration files (`<Name>.min.js`): only the page's own tag; the SDK loaded none from a destSDKBaseURL.
+    expect(integrationFiles).toEqual(via === 'script' ? ['/dist/Klaviyo.min.js'] : []);
+    await expect.poll(() => dataPlane.received.some((m) => m.event === 'Order Completed')).toBe(true);
+  });
+}

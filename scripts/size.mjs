@@ -13,7 +13,7 @@ const KIB = 1024;
  */
 const ARTIFACTS = [
   // Device mode + cloud forwarder, for RudderStack's device-mode slot.
-  { file: 'dist/Klaviyo.min.js', budget: Math.round(13.2 * KIB), target: 4 * KIB },
+  { file: 'dist/Klaviyo.min.js', budget: Math.round(13.3 * KIB), target: 4 * KIB },
   // The script-tag bundle: the same plus the rudderanalytics-style API and its identity store.
   { file: 'dist/klaviyo-device-mode.iife.js', budget: Math.round(13.8 * KIB), target: 5 * KIB },
   // The inline snippet.

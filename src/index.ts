@@ -5,6 +5,10 @@
 export { createKlaviyo, type KlaviyoAnalytics } from './hosts/analytics/createKlaviyo.js';
 export { createSegmentPlugin, type SegmentPlugin, type SegmentContext } from './hosts/segment/createSegmentPlugin.js';
 export { Klaviyo, type RudderElement } from './hosts/rudderstack/Klaviyo.js';
+export {
+  createRudderStackIntegration,
+  type RudderStackIntegration,
+} from './hosts/rudderstack/createRudderStackIntegration.js';
 export { DeviceMode, type DeviceModeDeps, type DeviceModeStatus } from './core/DeviceMode.js';
 export type { Forwarder, ForwardReason } from './cloud/Forwarder.js';
 export type { KlaviyoOptions, CloudModeOptions, ConsentChannel } from './config/KlaviyoOptions.js';

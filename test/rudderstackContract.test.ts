@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Klaviyo } from '../src/hosts/rudderstack/Klaviyo.js';
+import { createRudderStackIntegration } from '../src/hosts/rudderstack/createRudderStackIntegration.js';
 import { cleanPage, klaviyoReceived, serveKlaviyo } from './helpers/klaviyoScript.js';
 import { clone, identify, page, track } from './helpers/messages.js';
 
@@ -189,5 +190,49 @@ describe('RudderStack consent: context.consentManagement.deniedConsentIds', () =
     integration.init();
     integration.track({ message: withConsent(denied) });
     expect(klaviyoReceived()).toHaveLength(delivered);
+  });
+});
+
+describe('RudderStack custom integration (addCustomIntegration, SDK ≥ 3.23)', () => {
+  const logger = { log() {}, info() {}, debug() {}, warn() {}, error() {}, setMinLogLevel() {} };
+
+  it('has the contract the SDK checks: isReady required; init and the event methods take (analytics, logger, event)', () => {
+    const integration = createRudderStackIntegration({ publicApiKey: 'AbC123' });
+    for (const method of ['isReady', 'init', 'identify', 'track', 'page', 'group', 'alias']) {
+      expect(typeof (integration as unknown as Record<string, unknown>)[method]).toBe('function');
+    }
+    expect(integration.isReady(analytics, logger)).toBe(false);
+  });
+
+  it('is ready right after init and pushes the exact commands, leaving the SDK event untouched', () => {
+    serveKlaviyo('load');
+    const integration = createRudderStackIntegration({ publicApiKey: 'AbC123' });
+    integration.init({ blacklistedEvents: [] }, analytics, logger);
+    expect(integration.isReady(analytics, logger)).toBe(true);
+    const event = { message: identify('u1', { email: 'ada@example.com' }) };
+    const before = clone(event);
+    integration.identify(analytics, logger, event);
+    integration.track(analytics, logger, { message: track('Signed Up', { plan: 'pro' }) });
+    expect(klaviyoReceived()).toEqual([
+      ['identify', { $email: 'ada@example.com', $id: 'u1' }],
+      ['track', 'Signed Up', { plan: 'pro', $event_id: 'msg-1' }],
+    ]);
+    expect(event).toEqual(before);
+  });
+
+  it("drops a message whose denied consents rule out the custom destination's consents", () => {
+    serveKlaviyo('load');
+    const integration = createRudderStackIntegration({ publicApiKey: 'AbC123' });
+    integration.init(
+      { consentManagement: [{ provider: 'oneTrust', consents: [{ consent: 'C2' }] }] },
+      analytics,
+      logger,
+    );
+    const message = {
+      ...track('Product Added', {}),
+      context: { traits: {}, consentManagement: { provider: 'oneTrust', deniedConsentIds: ['C2'] } },
+    };
+    integration.track(analytics, logger, { message });
+    expect(klaviyoReceived()).toEqual([]);
   });
 });

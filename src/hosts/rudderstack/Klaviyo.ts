@@ -2,9 +2,7 @@ import type { DeviceModeDeps } from '../../core/DeviceMode.js';
 import { DeviceMode } from '../../core/DeviceMode.js';
 import { asObject, field } from '../../mapping/readFields.js';
 import { browserWindow } from '../../util/browserWindow.js';
-import { describe } from '../../logger/describe.js';
-import { say } from '../../logger/say.js';
-import { consentDenied } from './consentDenied.js';
+import { handOver } from './handOver.js';
 import type { RudderMessage } from '../../mapping/types.js';
 
 /** What RudderStack's JS SDK passes to each event method. */
@@ -85,15 +83,6 @@ export class Klaviyo {
 
   /** Hand a message to the core, unless the consent it carries rules this destination out. */
   private take(element: RudderElement | undefined): void {
-    const message = field(element, 'message');
-    try {
-      if (consentDenied(message, this.dashboard)) {
-        this.core.logger.info(say('consentDeniedHere', describe(field(message, 'type'))));
-        return;
-      }
-    } catch {
-      // unreadable consent data: the core decides as for any other message
-    }
-    this.core.handle(message);
+    handOver(this.core, field(element, 'message'), this.dashboard);
   }
 }
