@@ -274,5 +274,14 @@ for (const via of ['script', 'npm'] as const) {
     // Integration files (`<Name>.min.js`): only the page's own tag; the SDK loaded none from a destSDKBaseURL.
     expect(integrationFiles).toEqual(via === 'script' ? ['/dist/Klaviyo.min.js'] : []);
     await expect.poll(() => dataPlane.received.some((m) => m.event === 'Order Completed')).toBe(true);
+    // identifyFromForms: a Klaviyo form submission becomes the SDK's own identify, sent to its data plane.
+    await page.evaluate(() =>
+      window.dispatchEvent(
+        new CustomEvent('klaviyoForms', { detail: { type: 'submit', metaData: { $email: 'form@example.com' } } }),
+      ),
+    );
+    await expect
+      .poll(() => dataPlane.received.filter((m) => m.type === 'identify').map((m) => m.context.traits.email))
+      .toContain('form@example.com');
   });
 }

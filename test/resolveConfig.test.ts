@@ -30,6 +30,7 @@ describe('resolveConfig', () => {
           'Placed Order': 'Placed Order',
           'Ordered Product': 'Ordered Product',
         },
+        identifyFromForms: false,
         logLevel: 'warn',
       },
       warnings: [],

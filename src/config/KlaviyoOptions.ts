@@ -103,6 +103,13 @@ export interface KlaviyoOptions {
    */
   eventNames?: Partial<Record<KlaviyoMetric, string>>;
   /**
+   * When a visitor submits a Klaviyo signup form, identify them in the host analytics too (the script
+   * tag's and npm global, RudderStack's `identify`, Segment's `identify`) with the form's email and
+   * phone, so the shop's own analytics learns who subscribed. Script tag: `data-identify-from-forms`.
+   * @default false
+   */
+  identifyFromForms?: boolean;
+  /**
    * Lowest level logged. Every dropped or altered call is logged at `warn` or above.
    * @default 'warn'
    */
@@ -125,5 +132,6 @@ export interface ResolvedConfig {
   prepareScript: ((script: HTMLScriptElement) => void | boolean) | undefined;
   requireConsent: boolean;
   eventNames: Record<KlaviyoMetric, string>;
+  identifyFromForms: boolean;
   logLevel: LogLevel;
 }

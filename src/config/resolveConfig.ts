@@ -64,6 +64,7 @@ export function resolveConfig(options: unknown, warn: (message: string) => void 
     prepareScript: resolvePrepareScript(get('prepareScript'), warn),
     requireConsent: bool('requireConsent'),
     eventNames: resolveEventNames(o.eventNames, warn),
+    identifyFromForms: bool('identifyFromForms'),
     logLevel: resolveLogLevel(get('logLevel'), warn),
   };
 }

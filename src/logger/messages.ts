@@ -105,6 +105,7 @@ export const MESSAGES = {
   consentDropped: 'consent denied: {0} waiting call(s) discarded.',
   resetDropped: 'reset: {0} waiting call(s) of the previous user discarded.',
   resetFailed: 'reset failed.',
+  formsIdentifyFailed: 'identifyFromForms: identifying the form submission in the host analytics failed: {0}',
   // Cloud mode
   noCloudMode:
     '{0} not delivered ({1}): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.',

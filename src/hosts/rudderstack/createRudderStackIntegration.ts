@@ -1,6 +1,7 @@
 import type { KlaviyoOptions } from '../../config/KlaviyoOptions.js';
 import { DeviceMode, type DeviceModeDeps } from '../../core/DeviceMode.js';
 import { asObject, field } from '../../mapping/readFields.js';
+import { identifyFromForms } from '../identifyFromForms.js';
 import { handOver } from './handOver.js';
 
 /** What the SDK passes as each event method's third argument. */
@@ -45,13 +46,16 @@ export function createRudderStackIntegration(
 ): RudderStackIntegration {
   const core = new DeviceMode(options, deps);
   let destination: Record<string, unknown> = {};
+  let sdk: unknown;
+  identifyFromForms(core, () => sdk, deps.window);
   const take = (_analytics: unknown, _logger: unknown, event: RudderStackEvent): void =>
     handOver(core, field(event, 'message'), destination);
   return {
     core,
     isReady: () => core.acceptsCalls,
-    init: (destinationConfig) => {
+    init: (destinationConfig, analytics) => {
       destination = asObject(destinationConfig) ?? {};
+      sdk = analytics;
       core.start();
     },
     identify: take,

@@ -4,7 +4,7 @@ import type { KlaviyoOptions } from '../../config/KlaviyoOptions.js';
  * Options from the `data-*` attributes of the package's own `<script>`:
  * `data-public-api-key`, `data-data-plane-url` + `data-write-key` (cloud mode), `data-send-page-as-track`,
  * `data-additional-page-info`, `data-enforce-email-as-primary`, `data-list-id`, `data-require-consent`,
- * `data-load-timeout-ms`, `data-client-api`, `data-log-level`, `data-nonce`. Booleans are `"true"`/`"false"` (or present = true).
+ * `data-load-timeout-ms`, `data-client-api`, `data-identify-from-forms`, `data-log-level`, `data-nonce`. Booleans are `"true"`/`"false"` (or present = true).
  */
 export function optionsFromDataset(dataset: DOMStringMap | undefined): Partial<KlaviyoOptions> {
   if (!dataset) return {};
@@ -21,6 +21,7 @@ export function optionsFromDataset(dataset: DOMStringMap | undefined): Partial<K
   set('listId', dataset.listId);
   set('loadTimeoutMs', dataset.loadTimeoutMs);
   set('clientApi', flag(dataset.clientApi));
+  set('identifyFromForms', flag(dataset.identifyFromForms));
   set('logLevel', dataset.logLevel);
   set('nonce', dataset.nonce);
   if (dataset.dataPlaneUrl || dataset.writeKey)

@@ -2,6 +2,7 @@ import type { KlaviyoOptions } from '../../config/KlaviyoOptions.js';
 import { LIBRARY_VERSION } from '../../version.js';
 import { DeviceMode, type DeviceModeDeps } from '../../core/DeviceMode.js';
 import type { RudderMessage } from '../../mapping/types.js';
+import { identifyFromForms } from '../identifyFromForms.js';
 
 /** The part of an analytics-next `Context` the plugin reads: its `event`, any object. */
 export interface SegmentContext {
@@ -40,6 +41,8 @@ export interface SegmentPlugin {
  */
 export function createSegmentPlugin(options: KlaviyoOptions, deps: DeviceModeDeps = {}): SegmentPlugin {
   const core = new DeviceMode(options, deps);
+  let host: unknown;
+  identifyFromForms(core, () => host, deps.window);
   const handle = <C extends SegmentContext>(ctx: C): C => {
     const event = ctx?.event as Record<string, unknown> | undefined;
     if (event && typeof event === 'object') {
@@ -57,7 +60,8 @@ export function createSegmentPlugin(options: KlaviyoOptions, deps: DeviceModeDep
     version: LIBRARY_VERSION,
     core,
     isLoaded: () => core.acceptsCalls,
-    load: () => {
+    load: (_ctx, analytics) => {
+      host = analytics;
       core.start();
       return Promise.resolve();
     },
