@@ -285,3 +285,27 @@ for (const via of ['script', 'npm'] as const) {
       .toContain('form@example.com');
   });
 }
+
+test("script tag with data-* attributes and the README's one-line queue: inline calls made before the async bundle are delivered in order", async ({
+  page,
+}) => {
+  const queue = /<!-- queue:start -->\s*```html\n([\s\S]*?)```\s*<!-- queue:end -->/.exec(README)?.[1];
+  if (!queue) throw new Error('README has no queue block');
+  await page.route('**/dist/klaviyo-device-mode.iife.js', async (route) => {
+    await sleep(400); // the bundle arrives after the inline code ran
+    await route.continue();
+  });
+  const html = `<!doctype html><html><head><meta charset="utf-8">${queue}
+    <script async src="/dist/klaviyo-device-mode.iife.js" data-public-api-key="AbC123" data-send-page-as-track="true"></script>
+    </head><body><script>
+      window.queuedBeforeBundle = Array.isArray(klaviyoDeviceMode);
+      klaviyoDeviceMode.page('Shop', 'Home');
+      ${journeyCalls('klaviyoDeviceMode')}
+    </script></body></html>`;
+  await page.goto(servePage('readme-queue', html));
+  expect(await page.evaluate(() => (window as any).queuedBeforeBundle)).toBe(true);
+  await expect
+    .poll(() => klaviyoReceived(page), { timeout: 10_000 })
+    .toEqual([['track', 'Viewed Shop Home page', { $event_id: KEY }], ...JOURNEY]);
+  expect(await page.evaluate(() => typeof (window as any).klaviyoDeviceMode.core)).toBe('object');
+});
