@@ -309,3 +309,23 @@ test("script tag with data-* attributes and the README's one-line queue: inline 
     .toEqual([['track', 'Viewed Shop Home page', { $event_id: KEY }], ...JOURNEY]);
   expect(await page.evaluate(() => typeof (window as any).klaviyoDeviceMode.core)).toBe('object');
 });
+
+test('a misspelt data-api-key: the minified bundle says in full sentences what is wrong and which attribute was meant', async ({
+  page,
+}) => {
+  const lines: string[] = [];
+  page.on('console', (m) => lines.push(`${m.type()}: ${m.text()}`));
+  const html = `<!doctype html><html><head><meta charset="utf-8">
+    <script src="/dist/klaviyo-device-mode.iife.js" data-api-key="AbC123"></script>
+    </head><body><script>klaviyoDeviceMode.track('Signed Up');</script></body></html>`;
+  await page.goto(servePage('misspelt-attribute', html));
+  await expect.poll(() => lines.length).toBeGreaterThanOrEqual(3);
+  expect(lines.slice(0, 2)).toEqual([
+    'error: [klaviyo-device-mode] The Klaviyo public API key is missing: set publicApiKey (script tag: data-public-api-key) to your 6-character public API key, from Klaviyo, Settings > API keys. Nothing is sent until then.',
+    'warning: [klaviyo-device-mode] The script tag attribute data-api-key is not an option of klaviyo-device-mode and is ignored. Did you mean data-public-api-key?',
+  ]);
+  // Other lines stay keyed in the bundle, and each says where its text is.
+  expect(lines[2]).toBe(
+    'warning: [klaviyo-device-mode] inert track (what it means: npmjs.com/package/klaviyo-device-mode#log-messages)',
+  );
+});

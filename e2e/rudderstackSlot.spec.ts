@@ -64,7 +64,7 @@ test.describe('Klaviyo.min.js in Chromium', () => {
       expect(warnings).toEqual([
         withTexts
           ? '[klaviyo-device-mode] klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network); calls go down the delivery ladder.'
-          : '[klaviyo-device-mode] blocked',
+          : '[klaviyo-device-mode] blocked (what it means: npmjs.com/package/klaviyo-device-mode#log-messages)',
       ]);
     });
   }

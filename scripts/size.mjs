@@ -13,29 +13,29 @@ const KIB = 1024;
  */
 const ARTIFACTS = [
   // Device mode + cloud forwarder, for RudderStack's device-mode slot.
-  { file: 'dist/Klaviyo.min.js', budget: Math.round(13.5 * KIB), target: 4 * KIB },
+  { file: 'dist/Klaviyo.min.js', budget: Math.round(14.1 * KIB), target: 4 * KIB },
   // The script-tag bundle: the same plus the rudderanalytics-style API and its identity store.
-  { file: 'dist/klaviyo-device-mode.iife.js', budget: Math.round(14.05 * KIB), target: 5 * KIB },
+  { file: 'dist/klaviyo-device-mode.iife.js', budget: Math.round(14.9 * KIB), target: 5 * KIB },
   // The inline snippet.
   { file: 'dist/snippet.min.js', budget: 700, target: 700 },
   // What an app pays for `import { mapMessage } from 'klaviyo-device-mode/mapping'`, bundled and minified.
   {
     file: 'mapping-only import',
     entry: `export { mapMessage } from './dist/esm/mapping/index.js';`,
-    budget: 3.5 * KIB,
+    budget: Math.round(3.55 * KIB),
     target: 1.5 * KIB,
   },
   // What a single-page app pays for the npm host, `import { createKlaviyo } from 'klaviyo-device-mode'`.
   {
     file: 'npm import (createKlaviyo)',
     entry: `export { createKlaviyo } from './dist/esm/index.js';`,
-    budget: Math.round(13.75 * KIB),
+    budget: Math.round(14.35 * KIB),
   },
   // What an analytics-next app pays for `import { createSegmentPlugin } from 'klaviyo-device-mode/segment'`.
   {
     file: 'npm import (Segment plugin)',
     entry: `export { createSegmentPlugin } from './dist/esm/hosts/segment/createSegmentPlugin.js';`,
-    budget: Math.round(13.05 * KIB),
+    budget: Math.round(13.75 * KIB),
   },
   // The message texts, loaded only by those who want full log lines (debugging).
   { file: 'dist/klaviyo-device-mode.messages.js', budget: Math.round(2.2 * KIB) },

@@ -425,7 +425,9 @@ describe('DeviceMode with unusable options', () => {
     expect(core.acceptsCalls).toBe(false);
     expect(document.querySelectorAll('script')).toHaveLength(0);
     expect(log.lines[0][0]).toBe('error');
-    expect(log.lines[0][1]).toMatch(/disabled: publicApiKey is a Klaviyo PRIVATE API key .* revoke it now/);
+    expect(log.lines[0][1]).toMatch(
+      /^\[klaviyo-device-mode\] publicApiKey is a Klaviyo PRIVATE API key .* revoke it now/,
+    );
     expect(warnings(log.lines)[1]).toBe(
       '[klaviyo-device-mode] track not sent: the integration is disabled (see the error above).',
     );

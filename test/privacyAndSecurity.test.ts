@@ -108,7 +108,9 @@ describe('security', () => {
       expect(document.querySelectorAll('script')).toHaveLength(0);
       expect(log.lines[0]).toEqual([
         'error',
-        expect.stringMatching(/^\[klaviyo-device-mode\] disabled: publicApiKey must be exactly 6 letters or digits/),
+        expect.stringMatching(
+          /^\[klaviyo-device-mode\] (publicApiKey \(data-public-api-key\) must be 6 letters or digits|The Klaviyo public API key is missing)/,
+        ),
       ]);
     },
   );
@@ -119,7 +121,7 @@ describe('security', () => {
     expect(log.lines).toEqual([
       [
         'error',
-        '[klaviyo-device-mode] disabled: publicApiKey is a Klaviyo PRIVATE API key (pk_...). It must never be put in a browser: revoke it now in Klaviyo (Settings > API keys) and use the 6-character public API key (site ID).',
+        '[klaviyo-device-mode] publicApiKey is a Klaviyo PRIVATE API key (pk_...). It must never be put in a browser: revoke it now in Klaviyo (Settings > API keys) and use the 6-character public API key (site ID).',
       ],
     ]);
     expect(document.querySelectorAll('script')).toHaveLength(0);
@@ -132,7 +134,7 @@ describe('security', () => {
     try {
       const log = recordingSink();
       new DeviceMode({ publicApiKey: 'pk_live_0123456789abcdef' }, { logSink: log.sink }).start();
-      expect(log.lines).toEqual([['error', `[klaviyo-device-mode] disabled ${PRIVATE_KEY_TEXT}`]]);
+      expect(log.lines).toEqual([['error', `[klaviyo-device-mode] ${PRIVATE_KEY_TEXT}`]]);
       expect(PRIVATE_KEY_TEXT).toMatch(/revoke it now/);
     } finally {
       globals[MESSAGES_GLOBAL] = texts;
@@ -151,7 +153,10 @@ describe('security', () => {
       { publicApiKey: 'AbC123', cloudMode: { dataPlaneUrl: 'http://dp.example.com', writeKey: 'wk' } },
       { logSink: log.sink },
     );
-    expect(log.lines).toContainEqual(['warn', expect.stringMatching(/^\[klaviyo-device-mode\] cloudMode ignored/)]);
+    expect(log.lines).toContainEqual([
+      'warn',
+      expect.stringMatching(/^\[klaviyo-device-mode\] cloudMode \(data-data-plane-url, data-write-key\) is ignored/),
+    ]);
   });
 
   it('no eval, Function constructor, innerHTML, document.write or string timers in the source or the bundles', () => {

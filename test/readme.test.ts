@@ -1,14 +1,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CONFIG_MESSAGES } from '../src/logger/configMessages.js';
 import { MESSAGES } from '../src/logger/messages.js';
 
 const README = `${process.cwd()}/README.md`;
 const START = '<!-- messages:start -->';
 const END = '<!-- messages:end -->';
 
-/** The README's message table, generated from src/logger/messages.ts. */
+/** The README's message table, generated from src/logger/configMessages.ts and messages.ts. */
 function messageTable(): string {
-  const rows = Object.entries(MESSAGES).map(([key, text]) => `| \`${key}\` | ${text.replace(/\|/g, '\\|')} |`);
+  const rows = Object.entries({ ...CONFIG_MESSAGES, ...MESSAGES }).map(
+    ([key, text]) => `| \`${key}\` | ${text.replace(/\|/g, '\\|')} |`,
+  );
   return ['| key | text (`{0}`, `{1}`… are the values logged after the key) |', '|---|---|', ...rows].join('\n');
 }
 

@@ -41,12 +41,12 @@ describe('resolveConfig', () => {
     [undefined, /missing/],
     ['', /missing/],
     [123456, /missing/],
-    ['AbC12', /exactly 6 letters or digits \(got 5 characters\)/],
-    ['AbC 12', /exactly 6 letters or digits, but character 4 is a space: copy the public API key/],
+    ['AbC12', /^publicApiKey \(data-public-api-key\) must be 6 letters or digits, but it has 5 characters: copy/],
+    ['AbC 12', /6 letters or digits, but character 4 is a space: copy it again from Klaviyo/],
     ['AbC&12', /character 4 is '&'/],
-    ['AbC1234', /got 7 characters/],
-    ['AbC-12', /exactly 6/],
-    ['../x?a', /exactly 6/],
+    ['AbC1234', /it has 7 characters/],
+    ['AbC-12', /6 letters or digits/],
+    ['../x?a', /6 letters or digits/],
   ])('refuses the public key %j', (key, reason) => {
     expect(() => resolveConfig({ publicApiKey: key })).toThrow(reason);
     expect(() => resolveConfig({ publicApiKey: key })).toThrow(KlaviyoConfigError);
@@ -108,7 +108,7 @@ describe('resolveConfig', () => {
       const { config, warnings } = resolve({ publicApiKey: 'AbC123', cloudMode });
       expect(config.cloudMode).toBeUndefined();
       expect(warnings).toHaveLength(1);
-      expect(warnings[0]).toMatch(/^cloudMode ignored/);
+      expect(warnings[0]).toMatch(/^cloudMode \(data-data-plane-url, data-write-key\) is ignored/);
     }
   });
 
@@ -134,13 +134,13 @@ describe('resolveConfig', () => {
     expect(config.eventNames['Viewed Product']).toBe('VP');
     expect(config.eventNames['Placed Order']).toBe('Placed Order');
     expect(warnings).toEqual([
-      'sendPageAsTrack must be a boolean; using false.',
-      "consent accepts only 'email' and 'sms'; other entries ignored.",
-      'loadTimeoutMs must be a positive number of milliseconds; using 3000.',
-      'prepareScript must be a function; ignored.',
-      "eventNames: 'Bogus' is not one of Viewed Product, Added to Cart, Started Checkout, Placed Order, Ordered Product; ignored.",
-      "eventNames['Placed Order'] must be a non-empty string; ignored.",
-      "logLevel must be one of debug, info, warn, error, none; using 'warn'.",
+      'sendPageAsTrack (data-send-page-as-track) must be true or false (script tag: "true" or "false"); it is ignored and false is used.',
+      'consent accepts only "email" and "sms", e.g. ["email", "sms"]; the other entries are ignored.',
+      'loadTimeoutMs (data-load-timeout-ms) must be a positive number of milliseconds; 3000 is used.',
+      'prepareScript must be a function (set it in window.klaviyoDeviceModeOptions); it is ignored.',
+      'eventNames: "Bogus" is not one of Viewed Product, Added to Cart, Started Checkout, Placed Order, Ordered Product; it is ignored.',
+      'eventNames["Placed Order"] must be a non-empty string; Klaviyo\'s name is used.',
+      'logLevel (data-log-level) must be one of debug, info, warn, error, none; "warn" is used.',
     ]);
   });
 

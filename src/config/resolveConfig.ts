@@ -2,7 +2,7 @@ import { DEFAULT_CONSENT_CHANNELS, DEFAULT_LOG_LEVEL, ACK_TIMEOUT_MS } from './d
 import type { CloudModeOptions, ConsentChannel, ResolvedConfig } from './KlaviyoOptions.js';
 import type { LogLevel } from '../logger/createLogger.js';
 import { KLAVIYO_METRICS as METRICS, type KlaviyoMetric } from '../mapping/KlaviyoMetric.js';
-import { say } from '../logger/say.js';
+import { explain } from '../logger/configMessages.js';
 import { asText, field } from '../mapping/readFields.js';
 import { validatePublicKey } from './validatePublicKey.js';
 import { webValue } from './webValue.js';
@@ -20,6 +20,10 @@ const MAX_ACK_TIMEOUT_MS = 120_000;
 const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 type Bag = Record<string, unknown>;
+
+/** An option's name with its script-tag attribute, for messages: `sendPageAsTrack (data-send-page-as-track)`. */
+const named = (name: string): string =>
+  name === 'smsConsent' ? name : `${name} (data-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)})`;
 
 /**
  * Validate options once into a fully populated {@link ResolvedConfig}.
@@ -39,14 +43,14 @@ export function resolveConfig(options: unknown, warn: (message: string) => void 
     const v = get(name);
     if (v == null) return fallback;
     if (typeof v === 'boolean' || v === 'true' || v === 'false') return v === true || v === 'true';
-    warn(say('notBoolean', name, fallback));
+    warn(explain('notBoolean', named(name), fallback));
     return fallback;
   };
   /** A string option, trimmed; a finite number becomes its text; blank is absent. */
   const str = (name: string): string | undefined => {
     const v = get(name);
     const text = asText(v);
-    if (text === undefined && v != null && typeof v !== 'string') warn(say('notString', name));
+    if (text === undefined && v != null && typeof v !== 'string') warn(explain('notString', named(name)));
     return text;
   };
   return {
@@ -72,7 +76,7 @@ export function resolveConfig(options: unknown, warn: (message: string) => void 
 function resolveConsent(value: unknown, warn: (m: string) => void): ConsentChannel[] {
   const list = value == null ? [] : Array.isArray(value) ? value : [value];
   const channels = list.filter((c): c is ConsentChannel => c === 'email' || c === 'sms');
-  if (channels.length !== list.length) warn(say('badConsent'));
+  if (channels.length !== list.length) warn(explain('badConsent'));
   return channels.length ? [...new Set(channels)] : [...DEFAULT_CONSENT_CHANNELS];
 }
 
@@ -92,7 +96,7 @@ function resolveCloudMode(value: unknown, warn: (m: string) => void): CloudModeO
   ) {
     return { dataPlaneUrl: url.href.replace(/\/+$/, ''), writeKey };
   }
-  warn(say('badCloudMode'));
+  warn(explain('badCloudMode'));
   return undefined;
 }
 
@@ -100,13 +104,13 @@ function resolveTimeout(value: unknown, warn: (m: string) => void): number {
   if (value == null) return ACK_TIMEOUT_MS;
   const n = typeof value === 'string' ? Number(value) : value;
   if (typeof n === 'number' && n > 0 && n < Infinity) return Math.min(n, MAX_ACK_TIMEOUT_MS);
-  warn(say('badTimeout', ACK_TIMEOUT_MS));
+  warn(explain('badTimeout', ACK_TIMEOUT_MS));
   return ACK_TIMEOUT_MS;
 }
 
 function resolvePrepareScript(value: unknown, warn: (m: string) => void): ResolvedConfig['prepareScript'] {
   if (typeof value === 'function') return value as ResolvedConfig['prepareScript'];
-  if (value != null) warn(say('badPrepareScript'));
+  if (value != null) warn(explain('badPrepareScript'));
   return undefined;
 }
 
@@ -114,12 +118,12 @@ function resolveEventNames(value: unknown, warn: (m: string) => void): Record<Kl
   const names = Object.fromEntries(METRICS.map((m) => [m, m])) as Record<KlaviyoMetric, string>;
   if (value == null) return names;
   if (typeof value !== 'object') {
-    warn(say('badEventNames'));
+    warn(explain('badEventNames'));
     return names;
   }
   for (const [metric, name] of Object.entries(value as Bag)) {
-    if (!(METRICS as readonly string[]).includes(metric)) warn(say('unknownMetric', metric, METRICS.join(', ')));
-    else if (typeof name !== 'string' || !name.trim()) warn(say('blankMetric', metric));
+    if (!(METRICS as readonly string[]).includes(metric)) warn(explain('unknownMetric', metric, METRICS.join(', ')));
+    else if (typeof name !== 'string' || !name.trim()) warn(explain('blankMetric', metric));
     else names[metric as KlaviyoMetric] = name.trim();
   }
   return names;
@@ -131,6 +135,6 @@ function resolveLogLevel(value: unknown, warn: (m: string) => void): LogLevel {
   // RudderStack passes its own level names (e.g. 'LOG', 'WARN', 'NONE').
   if (v === 'log') return 'info';
   if ((LOG_LEVELS as readonly unknown[]).includes(v)) return v as LogLevel;
-  warn(say('badLogLevel', LOG_LEVELS.join(', '), DEFAULT_LOG_LEVEL));
+  warn(explain('badLogLevel', LOG_LEVELS.join(', '), DEFAULT_LOG_LEVEL));
   return DEFAULT_LOG_LEVEL;
 }

@@ -1,5 +1,5 @@
 import { PRIVATE_KEY_TEXT } from '../logger/messages.js';
-import { say } from '../logger/say.js';
+import { explain } from '../logger/configMessages.js';
 
 /** Klaviyo public API keys ("site IDs") are exactly six letters or digits. */
 const PUBLIC_KEY_PATTERN = /^[A-Za-z0-9]{6}$/;
@@ -10,15 +10,15 @@ const PUBLIC_KEY_PATTERN = /^[A-Za-z0-9]{6}$/;
  */
 export function validatePublicKey(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') {
-    return say('keyMissing');
+    return explain('keyMissing');
   }
   const key = value.trim();
   if (/^pk_/i.test(key)) return PRIVATE_KEY_TEXT;
   if (!PUBLIC_KEY_PATTERN.test(key)) {
-    if (key.length !== 6) return say('keyShape', key.length);
+    if (key.length !== 6) return explain('keyShape', key.length);
     const at = [...key].findIndex((c) => !/[A-Za-z0-9]/.test(c));
     const c = key[at];
-    return say('keyChar', at + 1, c === ' ' ? 'a space' : `'${c}'`);
+    return explain('keyChar', at + 1, c === ' ' ? 'a space' : `'${c}'`);
   }
   return undefined;
 }

@@ -10,6 +10,7 @@ import { KlaviyoTier, type KlaviyoState } from '../klaviyo/KlaviyoTier.js';
 import { createLogger, type LogSink, type Logger } from '../logger/createLogger.js';
 import { describe } from '../logger/describe.js';
 import { say } from '../logger/say.js';
+import { explain } from '../logger/configMessages.js';
 import { mapMessage } from '../mapping/mapMessage.js';
 import { asText } from '../mapping/readFields.js';
 import { toJsonObject } from '../mapping/toJsonValue.js';
@@ -75,11 +76,11 @@ export class DeviceMode {
     try {
       config = resolveConfig(options, (w) => warnings.push(w));
     } catch (error) {
-      fatal = error instanceof KlaviyoConfigError ? error.message : say('badOptions', error);
+      fatal = error instanceof KlaviyoConfigError ? error.message : explain('badOptions', error);
     }
     this.config = config;
     this.logger = createLogger(config?.logLevel ?? 'warn', deps.logSink);
-    if (fatal) this.logger.error(say('disabled', fatal));
+    if (fatal) this.logger.error(fatal); // a configuration mistake: always a full sentence
     for (const w of warnings) this.logger.warn(w);
     this.consented = !config?.requireConsent;
     this.gate = new Gate<RudderMessage>(

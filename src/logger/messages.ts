@@ -17,26 +17,9 @@ export const PRIVATE_KEY_TEXT =
  * The README lists them all (generated from this table; a test keeps it in step).
  */
 export const MESSAGES = {
-  // Options
-  keyMissing: 'publicApiKey is missing: pass the 6-character Klaviyo public API key (site ID).',
+  // Options: configuration mistakes are always said in full, from configMessages.ts (not repeated here).
   /** Always logged in full, texts installed or not. */
   keyPrivate: PRIVATE_KEY_TEXT,
-  keyShape:
-    'publicApiKey must be exactly 6 letters or digits (got {0} characters): copy the public API key (site ID) from Klaviyo, Settings > API keys.',
-  keyChar:
-    'publicApiKey must be exactly 6 letters or digits, but character {0} is {1}: copy the public API key (site ID) from Klaviyo, Settings > API keys.',
-  badOptions: 'invalid options: {0}',
-  notBoolean: '{0} must be a boolean; using {1}.',
-  notString: '{0} must be a string; ignored.',
-  badConsent: "consent accepts only 'email' and 'sms'; other entries ignored.",
-  badCloudMode:
-    'cloudMode ignored: it needs { dataPlaneUrl: an https URL, writeKey: a non-empty string }. Calls that need cloud mode will be dropped.',
-  badTimeout: 'loadTimeoutMs must be a positive number of milliseconds; using {0}.',
-  badPrepareScript: 'prepareScript must be a function; ignored.',
-  badEventNames: 'eventNames must be an object of Klaviyo metric names; ignored.',
-  unknownMetric: "eventNames: '{0}' is not one of {1}; ignored.",
-  blankMetric: "eventNames['{0}'] must be a non-empty string; ignored.",
-  badLogLevel: "logLevel must be one of {0}; using '{1}'.",
   // Message values (any path)
   notObject: '{0} is not an object ({1}); ignored.',
   notFinite: '{0} is {1}, not a finite number; dropped.',
@@ -81,7 +64,6 @@ export const MESSAGES = {
   lateLoad: 'klaviyo.js answered late; device mode resumed for later calls.',
   pushFailed: '{0} not sent: klaviyo.push failed.',
   // Calls
-  disabled: 'disabled: {0}',
   noWindow: 'disabled: no browser window to load klaviyo.js in.',
   readyThrew: 'a ready() callback threw.',
   internal: 'internal error; call dropped.',

@@ -28,3 +28,52 @@ export function optionsFromDataset(dataset: DOMStringMap | undefined): Partial<K
     out.cloudMode = { dataPlaneUrl: dataset.dataPlaneUrl, writeKey: dataset.writeKey };
   return out;
 }
+
+/** The `data-*` attributes this package reads (as `dataset` keys). */
+const KNOWN = [
+  'publicApiKey',
+  'dataPlaneUrl',
+  'writeKey',
+  'sendPageAsTrack',
+  'additionalPageInfo',
+  'enforceEmailAsPrimary',
+  'requireConsent',
+  'listId',
+  'loadTimeoutMs',
+  'clientApi',
+  'identifyFromForms',
+  'logLevel',
+  'nonce',
+];
+const attribute = (key: string) => `data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/**
+ * Attributes of our `<script>` that look like a misspelt option (`data-api-key`), each with the
+ * attribute meant (`data-public-api-key`). Other tools' attributes (`data-cfasync`) are left alone.
+ */
+export function misspeltAttributes(dataset: DOMStringMap | undefined): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const key of Object.keys(dataset ?? {})) {
+    if (KNOWN.includes(key)) continue;
+    const lower = key.toLowerCase();
+    const meant = KNOWN.find((k) => {
+      const known = k.toLowerCase();
+      return known.includes(lower) || lower.includes(known) || distance(known, lower) <= 2;
+    });
+    if (meant) out.push([attribute(key), attribute(meant)]);
+  }
+  return out;
+}
+
+/** Edit distance between two short strings. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
+}
