@@ -158,7 +158,7 @@ function eventAttributes(
 }
 
 /** A profile's identifiers as a stable key (email, phone, external id, exchange id). */
-export function profileKey(attributes: JsonObject): string {
+function profileKey(attributes: JsonObject): string {
   return JSON.stringify([attributes.email, attributes.phone_number, attributes.external_id, attributes._kx]);
 }
 
