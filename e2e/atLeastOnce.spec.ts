@@ -172,7 +172,6 @@ test('consent in Chromium: nothing stored before consent; denyConsent removes ev
   await page.evaluate(() => (window as any).klaviyoDeviceMode.grantConsent());
   await expect.poll(async () => (await ours()).keys.length).toBeGreaterThan(2);
   await page.evaluate(() => (window as any).klaviyoDeviceMode.denyConsent());
-  console.log('DEBUG', await page.evaluate(() => JSON.stringify(Object.entries(localStorage))));
   expect((await ours()).keys).toEqual([]);
   await page.waitForTimeout(2500);
   expect((await ours()).keys).toEqual([]); // and nothing written after
