@@ -11,7 +11,7 @@ export {
 } from './hosts/rudderstack/createRudderStackIntegration.js';
 export { DeviceMode, type DeviceModeDeps, type DeviceModeStatus } from './core/DeviceMode.js';
 export type { Forwarder, ForwardReason } from './cloud/Forwarder.js';
-export type { KlaviyoOptions, CloudModeOptions, ConsentChannel } from './config/KlaviyoOptions.js';
+export type { KlaviyoOptions, CloudModeOptions, ConsentChannel, DeliveryReport } from './config/KlaviyoOptions.js';
 export type { LogLevel, LogSink } from './logger/createLogger.js';
 export type { KlaviyoMetric } from './mapping/KlaviyoMetric.js';
 export * from './mapping/index.js';

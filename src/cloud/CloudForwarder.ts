@@ -1,4 +1,4 @@
-import type { CloudModeOptions, ResolvedConfig } from '../config/KlaviyoOptions.js';
+import type { CloudModeOptions, DeliveryReport, ResolvedConfig } from '../config/KlaviyoOptions.js';
 import type { Logger } from '../logger/createLogger.js';
 import { describe } from '../logger/describe.js';
 import { say } from '../logger/say.js';
@@ -29,6 +29,7 @@ import { retryDelay } from './retryDelay.js';
 import { statusPolicy } from './statusPolicy.js';
 import { retryAfterMs } from '../util/retryAfterMs.js';
 import { toJsonText } from '../util/toJsonText.js';
+import { report } from '../util/report.js';
 import { TabLease } from './TabLease.js';
 
 /** Everything the forwarder takes from its surroundings; tests replace each one. */
@@ -44,7 +45,8 @@ export interface CloudForwarderDeps {
   uuid?: () => string;
 }
 
-type Config = Pick<ResolvedConfig, 'listId' | 'consent' | 'smsConsent'> & { cloudMode: CloudModeOptions };
+type Config = Pick<ResolvedConfig, 'listId' | 'consent' | 'smsConsent'> &
+  Partial<Pick<ResolvedConfig, 'onDelivery'>> & { cloudMode: CloudModeOptions };
 
 /**
  * Delivers forwarded calls to a cloud-mode endpoint (a RudderStack data plane or our own): it wires
@@ -147,9 +149,11 @@ export class CloudForwarder implements Forwarder {
     const size = toJsonText(m).length;
     if (size > EVENT_MAX_BYTES) {
       this.logger.warn(say('tooBig', m.type, size, EVENT_MAX_BYTES));
+      this.report(m, 'lost', say('tooBig', m.type, size, EVENT_MAX_BYTES));
       return;
     }
     this.queue.add({ id: m.messageId as string, m, n: 0, d: this.now(), t: this.now() });
+    this.report(m, 'queued');
     this.schedule(this.now() + FLUSH_INTERVAL_MS);
   }
 
@@ -229,6 +233,7 @@ export class CloudForwarder implements Forwarder {
         this.failing = false;
         this.queue.remove(batch);
         this.logger.debug(say('delivered', batch.length));
+        for (const item of batch) this.report(item.m, 'delivered');
         return;
       case 'split': {
         const half = Math.ceil(batch.length / 2);
@@ -251,14 +256,23 @@ export class CloudForwarder implements Forwarder {
         const gaveUp = this.queue.failed(batch, this.now(), delayFor, MAX_AGE_MS);
         for (const item of gaveUp) {
           this.logger.warn(say('gaveUp', item.m.type, item.id, MAX_AGE_MS / 3_600_000, item.n, describeStatus(status)));
+          this.report(item.m, 'lost', `given up after ${MAX_AGE_MS / 3_600_000} h (${describeStatus(status)})`);
         }
         this.logger.info(say('willRetry', describeStatus(status)));
+        for (const item of batch) if (!gaveUp.includes(item)) this.report(item.m, 'retrying', describeStatus(status));
         return;
       }
       case 'drop':
         this.queue.remove(batch);
         this.logger.warn(say('refused', batch.length, describeStatus(status)));
+        for (const item of batch) this.report(item.m, 'lost', `refused: ${describeStatus(status)}`);
     }
+  }
+
+  private report(m: JsonObject, state: DeliveryReport['state'], reason?: string): void {
+    const type = describe(m.type);
+    const what = typeof m.event === 'string' ? m.event : type;
+    report(this.config.onDelivery, { messageId: describe(m.messageId), type, what, tier: 'cloud', state, reason });
   }
 
   /**

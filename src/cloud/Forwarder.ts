@@ -2,6 +2,8 @@ import type { Logger } from '../logger/createLogger.js';
 import { describe } from '../logger/describe.js';
 import { say } from '../logger/say.js';
 import type { RudderMessage } from '../mapping/types.js';
+import type { DeliveryReport } from '../config/KlaviyoOptions.js';
+import { report } from '../util/report.js';
 
 /** Why a call goes to cloud mode (docs/behaviour.md, "Routing"). */
 export type ForwardReason = 'list subscription' | 'group' | 'screen' | 'klaviyo.js failed';
@@ -22,13 +24,17 @@ export interface Forwarder {
 }
 
 /** The forwarder used when cloud mode is not configured: every call is logged as not delivered. */
-export function createUnconfiguredForwarder(logger: Logger): Forwarder {
+export function createUnconfiguredForwarder(logger: Logger, onDelivery?: (report: DeliveryReport) => void): Forwarder {
   return {
     forward(message, reason) {
-      logger.warn(say('noCloudMode', describe(message.type), reason));
+      const type = describe(message.type);
+      logger.warn(say('noCloudMode', type, reason));
+      const what = typeof message.event === 'string' ? message.event : type;
+      const messageId = typeof message.messageId === 'string' ? message.messageId : '';
+      report(onDelivery, { messageId, type, what, tier: 'cloud', state: 'lost', reason: `no cloud mode (${reason})` });
     },
     reset() {},
-    // Only the type is ever used (in the log line): nothing to copy.
-    keep: (message) => ({ type: message.type }),
+    // Only the type and the event name are ever used (the log line, the report): nothing else to copy.
+    keep: (message) => ({ type: message.type, event: message.event }),
   };
 }

@@ -15,6 +15,22 @@ export interface CloudModeOptions {
   writeKey: string;
 }
 
+/** Where a call stands on the delivery ladder, for {@link KlaviyoOptions.onDelivery}. */
+export interface DeliveryReport {
+  /** The call's `messageId` (generated when the call had none). */
+  messageId: string;
+  /** The call's type: `identify`, `track`, `page`, `group` or `screen`. */
+  type: string;
+  /** What Klaviyo gets: the metric (`Placed Order`), `identify`, or for cloud mode the call's event or type. */
+  what: string;
+  /** The rung: klaviyo.js, Klaviyo's Client API, or the cloud-mode endpoint. */
+  tier: 'klaviyo.js' | 'client-api' | 'cloud';
+  /** `queued` (sent, waiting for an answer), `delivered`, `retrying` (cloud mode), `lost` (with the reason). */
+  state: 'queued' | 'delivered' | 'retrying' | 'lost';
+  /** Why it is retrying or lost. */
+  reason?: string;
+}
+
 /**
  * Options of the integration. Names match RudderStack's Klaviyo destination config, so a dashboard
  * config can be passed unchanged; keys this package does not know are ignored.
@@ -110,6 +126,13 @@ export interface KlaviyoOptions {
    */
   identifyFromForms?: boolean;
   /**
+   * Called as each call moves along the delivery ladder: which rung took it and whether it was
+   * delivered, is retrying or was lost (with the reason). For a debugging panel or your own monitoring;
+   * an exception it throws is ignored.
+   * @default undefined
+   */
+  onDelivery?: (report: DeliveryReport) => void;
+  /**
    * Lowest level logged. Every dropped or altered call is logged at `warn` or above.
    * @default 'warn'
    */
@@ -133,5 +156,6 @@ export interface ResolvedConfig {
   requireConsent: boolean;
   eventNames: Record<KlaviyoMetric, string>;
   identifyFromForms: boolean;
+  onDelivery: ((report: DeliveryReport) => void) | undefined;
   logLevel: LogLevel;
 }

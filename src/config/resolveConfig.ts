@@ -65,10 +65,11 @@ export function resolveConfig(options: unknown, warn: (message: string) => void 
     clientApi: bool('clientApi', true),
     loadTimeoutMs: resolveTimeout(get('loadTimeoutMs'), warn),
     nonce: str('nonce'),
-    prepareScript: resolvePrepareScript(get('prepareScript'), warn),
+    prepareScript: resolveFunction(get('prepareScript'), 'prepareScript', warn) as ResolvedConfig['prepareScript'],
     requireConsent: bool('requireConsent'),
     eventNames: resolveEventNames(o.eventNames, warn),
     identifyFromForms: bool('identifyFromForms'),
+    onDelivery: resolveFunction(get('onDelivery'), 'onDelivery', warn) as ResolvedConfig['onDelivery'],
     logLevel: resolveLogLevel(get('logLevel'), warn),
   };
 }
@@ -108,9 +109,10 @@ function resolveTimeout(value: unknown, warn: (m: string) => void): number {
   return ACK_TIMEOUT_MS;
 }
 
-function resolvePrepareScript(value: unknown, warn: (m: string) => void): ResolvedConfig['prepareScript'] {
-  if (typeof value === 'function') return value as ResolvedConfig['prepareScript'];
-  if (value != null) warn(explain('badPrepareScript'));
+/** A function option (set in code or window.klaviyoDeviceModeOptions), else `undefined` with a reason. */
+function resolveFunction(value: unknown, name: string, warn: (m: string) => void): unknown {
+  if (typeof value === 'function') return value;
+  if (value != null) warn(explain('notFunction', name));
   return undefined;
 }
 

@@ -3,7 +3,7 @@ import { messageIdentifiers, profileIdentifiers } from '../clientApi/clientApiBo
 import { exchangeId } from '../clientApi/exchangeId.js';
 import { CloudForwarder } from '../cloud/CloudForwarder.js';
 import { createUnconfiguredForwarder, type Forwarder, type ForwardReason } from '../cloud/Forwarder.js';
-import type { ResolvedConfig } from '../config/KlaviyoOptions.js';
+import type { DeliveryReport, ResolvedConfig } from '../config/KlaviyoOptions.js';
 import { KlaviyoConfigError, resolveConfig } from '../config/resolveConfig.js';
 import { clearKlaviyoCookie, setKlaviyoOff } from '../klaviyo/clearKlaviyoCookie.js';
 import { KlaviyoTier, type KlaviyoState } from '../klaviyo/KlaviyoTier.js';
@@ -11,6 +11,7 @@ import { createLogger, type LogSink, type Logger } from '../logger/createLogger.
 import { describe } from '../logger/describe.js';
 import { say } from '../logger/say.js';
 import { explain } from '../logger/configMessages.js';
+import { report } from '../util/report.js';
 import { mapMessage } from '../mapping/mapMessage.js';
 import { asText } from '../mapping/readFields.js';
 import { toJsonObject } from '../mapping/toJsonValue.js';
@@ -105,7 +106,14 @@ export class DeviceMode {
         const transport = deps.clientApiTransport ?? fetchClientApi(this.win);
         this.clientApi = new ClientApi(config.publicApiKey, this.logger, transport);
       }
-      this.ladder = new Ladder(this.klaviyo, this.clientApi, this.forwarder, this.logger, () => this.exchangeId());
+      this.ladder = new Ladder(
+        this.klaviyo,
+        this.clientApi,
+        this.forwarder,
+        this.logger,
+        () => this.exchangeId(),
+        config.onDelivery,
+      );
     } else if (config) {
       this.logger.error(say('noWindow'));
     }
@@ -274,8 +282,19 @@ export class DeviceMode {
       return;
     }
     const kept = this.forwarder.keep(message);
+    const messageId = asText(message.messageId) ?? '';
+    const tell = (state: DeliveryReport['state']) =>
+      report(this.config?.onDelivery, {
+        messageId,
+        type: describe(message.type),
+        what: 'subscription',
+        tier: 'client-api',
+        state,
+      });
+    tell('queued');
     void this.clientApi.post('subscriptions', request).then((taken) => {
-      if (!taken) this.forwarder.forward(kept, reason);
+      if (taken) tell('delivered');
+      else this.forwarder.forward(kept, reason);
     });
   }
 
@@ -305,7 +324,7 @@ export class DeviceMode {
       ...messageIdentifiers(message, !this.config?.enforceEmailAsPrimary),
     };
     this.ladder?.deliver(
-      { type, message: kept, identifiers, time: asText(message.originalTimestamp), cloud },
+      { type, messageId, message: kept, identifiers, time: asText(message.originalTimestamp), cloud },
       withDedupeKey(commands, messageId),
     );
   }
@@ -321,7 +340,7 @@ function defaultForwarder(win: Window) {
   return (config: ResolvedConfig, logger: Logger): Forwarder =>
     config.cloudMode && win
       ? new CloudForwarder({ ...config, cloudMode: config.cloudMode }, logger, win)
-      : createUnconfiguredForwarder(logger);
+      : createUnconfiguredForwarder(logger, config.onDelivery);
 }
 
 /** What a closed forwarder does: nothing (the core drops every call after a consent withdrawal). */

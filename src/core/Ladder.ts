@@ -5,10 +5,14 @@ import type { KlaviyoTier, Waiting } from '../klaviyo/KlaviyoTier.js';
 import type { Logger } from '../logger/createLogger.js';
 import { say } from '../logger/say.js';
 import type { JsonObject, KlaviyoCommand, RudderMessage } from '../mapping/types.js';
+import type { DeliveryReport } from '../config/KlaviyoOptions.js';
+import { report } from '../util/report.js';
 
 /** One identify, track or page call on its way down the delivery ladder. */
 export interface LadderCall {
   type: string;
+  /** The call's messageId: how {@link DeliveryReport}s name it. */
+  messageId: string;
   /** What the cloud tier sends: the call as made, kept at call time. */
   message: RudderMessage;
   /** Who the call is about, as Client API identifiers (`email`, `phone_number`, `external_id`, `_kx`). */
@@ -47,7 +51,20 @@ export class Ladder {
     private readonly logger: Logger,
     /** Klaviyo's exchange id of this visitor, read only when the Client API needs a profile. */
     private readonly exchangeId: () => string | undefined = () => undefined,
+    /** The host's `onDelivery` listener. */
+    private readonly onDelivery?: (report: DeliveryReport) => void,
   ) {}
+
+  private report(
+    call: LadderCall,
+    command: KlaviyoCommand,
+    tier: DeliveryReport['tier'],
+    state: DeliveryReport['state'],
+    reason?: string,
+  ): void {
+    const what = command[0] === 'track' ? command[1] : command[0];
+    report(this.onDelivery, { messageId: call.messageId, type: call.type, what, tier, state, reason });
+  }
 
   /** Send `commands` (the mapping of `call`) down the ladder. */
   deliver(call: LadderCall, commands: KlaviyoCommand[]): void {
@@ -60,6 +77,7 @@ export class Ladder {
     };
     this.inFlight.add(entry);
     for (const command of commands) {
+      if (command[0] !== 'trackViewedItem') this.report(call, command, 'klaviyo.js', 'queued');
       let settled = false;
       // eslint-disable-next-line prefer-const -- read by `settle` before it is assigned when Klaviyo answers at once
       let waiting: Waiting | undefined;
@@ -74,7 +92,10 @@ export class Ladder {
           this.below(entry, command); // first: what waits behind this call must stay behind it
           settle();
         },
-        settle,
+        () => {
+          if (command[0] !== 'trackViewedItem') this.report(call, command, 'klaviyo.js', 'delivered');
+          settle();
+        },
       );
       if (!settled) entry.waiting.add(waiting);
     }
@@ -126,20 +147,26 @@ export class Ladder {
       ? clientApiRequest(kx ? { ...call, identifiers: { _kx: kx, ...call.identifiers } } : call, command)
       : undefined;
     if (!this.clientApi || !request) {
-      this.toCloud(entry, this.clientApi ? say('noProfile') : say('clientApiOff'));
+      this.toCloud(entry, command, this.clientApi ? say('noProfile') : say('clientApiOff'));
       return;
     }
+    this.report(call, command, 'client-api', 'queued');
     void this.clientApi.post(request.path, request.body).then((taken) => {
-      if (taken) this.logger.debug(say('clientApiTook', command[0]));
-      else this.toCloud(entry, say('clientApiRefused'));
+      if (taken) {
+        this.logger.debug(say('clientApiTook', command[0]));
+        this.report(call, command, 'client-api', 'delivered');
+      } else this.toCloud(entry, command, say('clientApiRefused'));
     });
   }
 
-  private toCloud(entry: InFlight, why: string): void {
+  private toCloud(entry: InFlight, command: KlaviyoCommand, why: string): void {
     if (entry.fell) return;
     entry.fell = true;
     if (entry.call.cloud === 'take') this.forwarder.forward(entry.call.message, 'klaviyo.js failed');
-    else if (entry.call.cloud === 'never') this.logger.warn(say('lost', entry.call.type, why));
+    else if (entry.call.cloud === 'never') {
+      this.logger.warn(say('lost', entry.call.type, why));
+      this.report(entry.call, command, 'klaviyo.js', 'lost', why);
+    }
   }
 }
 

@@ -17,7 +17,7 @@ export const CONFIG_MESSAGES = {
   badCloudMode:
     'cloudMode (data-data-plane-url, data-write-key) is ignored: it needs { dataPlaneUrl: an https URL, writeKey: a non-empty string }. Calls that need cloud mode are dropped until it is fixed.',
   badTimeout: 'loadTimeoutMs (data-load-timeout-ms) must be a positive number of milliseconds; {0} is used.',
-  badPrepareScript: 'prepareScript must be a function (set it in window.klaviyoDeviceModeOptions); it is ignored.',
+  notFunction: '{0} must be a function (in code, or in window.klaviyoDeviceModeOptions); it is ignored.',
   badEventNames:
     'eventNames must be an object such as { "Viewed Product": "My Viewed Product" }; it is ignored and Klaviyo\'s names are used.',
   unknownMetric: 'eventNames: "{0}" is not one of {1}; it is ignored.',
