@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
-import { createClientApiStandIn, type ClientApiStandIn } from './clientApiStandIn.js';
+import { createClientApiStandIn, type ClientApiStandIn } from './clientApiStandIn.mjs';
 // @ts-expect-error plain ESM module without types
 import { startDataPlane } from './dataPlane.mjs';
 

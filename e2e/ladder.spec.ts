@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { applyBlocklist, BLOCKLISTS, type Blocklist, expect, servePage, test, type DataPlane } from './fixtures.js';
-import type { ClientApiStandIn } from './clientApiStandIn.js';
+import type { ClientApiStandIn } from './clientApiStandIn.mjs';
 
 /**
  * The delivery ladder in Chromium, under each blocklist profile, with and without cloud mode: every

@@ -11,6 +11,7 @@ const TYPES = {
   '.json': 'application/json',
   '.map': 'application/json',
   '.css': 'text/css',
+  '.svg': 'image/svg+xml',
 };
 /** Only these folders are served. */
 const ALLOWED = ['dist/', 'e2e/pages/', 'e2e/fixtures/', 'e2e/.generated/', 'demo/public/', 'node_modules/'];

@@ -6,46 +6,24 @@
  * 429 with `Retry-After` or 5xx on demand. It keeps what it took, and counts events the way Klaviyo
  * does: one per `unique_id`.
  */
-export interface ClientApiRequest {
-  path: string;
-  status: number;
-  body: any;
-}
-
-export interface ClientApiStandIn {
-  /** Every request answered (preflights left out). */
-  requests: ClientApiRequest[];
-  /** The bodies Klaviyo took (202), by endpoint. */
-  taken(path: 'events' | 'profiles' | 'subscriptions'): any[];
-  /** Answer the next `times` requests with `status` (and `Retry-After` when given). */
-  fail(status: number, times: number, retryAfter?: string): void;
-  answer(method: string, url: string, headers: Record<string, string>, body: string | null): Answer;
-}
-
-export interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-const TYPES: Record<string, string> = { events: 'event', profiles: 'profile', subscriptions: 'subscription' };
+const TYPES = { events: 'event', profiles: 'profile', subscriptions: 'subscription' };
 const IDENTIFIERS = ['email', 'phone_number', 'external_id', '_kx', 'anonymous_id'];
 
-export function createClientApiStandIn(): ClientApiStandIn {
-  const requests: ClientApiRequest[] = [];
-  let fault: { status: number; times: number; retryAfter?: string } = { status: 0, times: 0 };
+export function createClientApiStandIn() {
+  const requests = [];
+  let fault = { status: 0, times: 0, retryAfter: undefined };
   const cors = {
     'access-control-allow-origin': '*',
     'access-control-allow-headers': 'content-type, accept, revision',
     'access-control-allow-methods': 'POST, OPTIONS',
   };
-  const reply = (status: number, detail?: string, extra: Record<string, string> = {}): Answer => ({
+  const reply = (status, detail, extra = {}) => ({
     status,
     headers: { ...cors, 'content-type': 'application/vnd.api+json', ...extra },
     body: detail ? JSON.stringify({ errors: [{ status: String(status), code: 'invalid', detail }] }) : '',
   });
 
-  function check(path: string, url: URL, headers: Record<string, string>, body: any): string | undefined {
+  function check(path, url, headers, body) {
     if (!/^[A-Za-z0-9]{6}$/.test(url.searchParams.get('company_id') ?? '')) return 'company_id is not a public key';
     if (!/^\d{4}-\d{2}-\d{2}(\.pre)?$/.test(headers['revision'] ?? '')) return 'revision header missing or invalid';
     if (!/json/.test(headers['content-type'] ?? '')) return 'content-type must be JSON';
@@ -78,17 +56,17 @@ export function createClientApiStandIn(): ClientApiStandIn {
       if (method === 'OPTIONS') return { status: 204, headers: cors, body: '' };
       const url = new URL(rawUrl);
       const path = url.pathname.replace(/^\/client\//, '');
-      let body: any;
+      let body;
       try {
         body = JSON.parse(text ?? '');
       } catch {
         body = undefined;
       }
-      const record = (a: Answer) => (requests.push({ path, status: a.status, body }), a);
+      const record = (a) => (requests.push({ path, status: a.status, body }), a);
       if (method !== 'POST' || !(path in TYPES)) return record(reply(404, 'no such endpoint'));
       if (fault.times > 0) {
         fault.times -= 1;
-        const extra: Record<string, string> = fault.retryAfter ? { 'retry-after': fault.retryAfter } : {};
+        const extra = fault.retryAfter ? { 'retry-after': fault.retryAfter } : {};
         return record(reply(fault.status, 'injected fault', extra));
       }
       const problem = check(path, url, headers, body);
