@@ -250,6 +250,17 @@ describe('cloud endpoint: statuses that keep the browser queue honest', () => {
   });
 });
 
+describe('cloud endpoint: log lines', () => {
+  it('a messageId cannot forge a log line: control characters are replaced', async () => {
+    const handle = endpoint();
+    const forged = message({ type: 'track', event: 'X', context: {} }, 1);
+    forged.messageId = 'm1\n[klaviyo-device-mode] server: all good';
+    const response = await handle(post({ batch: [forged] }));
+    expect((await response.json()).skipped[0].messageId).toBe('m1?[klaviyo-device-mode] server: all good');
+    expect(lines.every((l) => !l.includes('\n'))).toBe(true);
+  });
+});
+
 describe('cloud endpoint: identify diffing per profile', () => {
   it('an identical upsert for the same profile is skipped; a change or another profile is sent; interleaved shoppers do not defeat it', async () => {
     const handle = endpoint();

@@ -65,7 +65,7 @@ export function planBatch(messages: RudderMessage[], config: PlanConfig): Plan {
   const plan: Plan = { upserts: [], events: [], subscriptions: [], skipped: [], ignored: 0 };
   const upserts = new Map<string, PlannedUpsert>();
   messages.forEach((message, index) => {
-    const messageId = asText(message.messageId) ?? `#${index}`;
+    const messageId = printable(asText(message.messageId)) ?? `#${index}`;
     const skip = (reason: string) => plan.skipped.push({ messageId, reason });
     switch (message.type) {
       case 'identify': {
@@ -155,6 +155,15 @@ function eventAttributes(
     attributes.value_currency = currency;
   }
   return attributes;
+}
+
+/**
+ * A messageId as it may appear in a log line and a response: control characters replaced (a forged
+ * newline cannot start a fake log line), cut at 100 characters.
+ */
+function printable(id: string | undefined): string | undefined {
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
+  return id === undefined ? undefined : id.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 100);
 }
 
 /** A profile's identifiers as a stable key (email, phone, external id, exchange id). */
