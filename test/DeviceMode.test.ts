@@ -7,7 +7,7 @@ import { clone, identify, page, rudderMessage, track } from './helpers/messages.
 const warnings = (lines: Array<[string, string]>) =>
   lines.filter(([l]) => l === 'warn' || l === 'error').map(([, m]) => m);
 const NOT_DELIVERED = (type: string) =>
-  `[klaviyo-device-mode] ${type} not delivered (klaviyo.js failed): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.`;
+  `[klaviyo-device-mode] ${type} not delivered (klaviyo.js failed): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to our endpoint (klaviyo-device-mode/server) or a RudderStack data plane.`;
 
 beforeEach(() => {
   cleanPage();
@@ -256,7 +256,7 @@ describe('DeviceMode when klaviyo.js does not answer', () => {
     expect(warnings(log.lines)).toEqual([
       '[klaviyo-device-mode] klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network); calls go down the delivery ladder.',
       NOT_DELIVERED('track'),
-      '[klaviyo-device-mode] group not delivered (group): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.',
+      '[klaviyo-device-mode] group not delivered (group): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to our endpoint (klaviyo-device-mode/server) or a RudderStack data plane.',
     ]);
   });
 

@@ -4,13 +4,17 @@ import type { KlaviyoMetric } from '../mapping/KlaviyoMetric.js';
 /** A list-subscription channel. */
 export type ConsentChannel = 'email' | 'sms';
 
-/** A RudderStack source that has Klaviyo connected in cloud mode. */
+/** A cloud-mode endpoint: our own (`klaviyo-device-mode/server`) or a RudderStack source with Klaviyo in cloud mode. */
 export interface CloudModeOptions {
-  /** Data plane URL, e.g. `https://example-dataplane.rudderstack.com`. Must be `https:` (or `http:` on localhost). */
+  /**
+   * The endpoint's base URL: where our endpoint is served (`https://shop.example/kdm`) or the data plane
+   * (`https://example-dataplane.rudderstack.com`). Must be `https:` (or `http:` on localhost).
+   */
   dataPlaneUrl: string;
   /**
-   * Write key of a source dedicated to forwarding, with Klaviyo connected in **cloud** mode.
-   * Never the page's own write key: that would duplicate every event to every other destination.
+   * Our endpoint: one of its `WRITE_KEYS`. RudderStack: the write key of a source dedicated to
+   * forwarding, with Klaviyo connected in **cloud** mode; never the page's own write key, which would
+   * duplicate every event to every other destination.
    */
   writeKey: string;
 }
@@ -74,9 +78,9 @@ export interface KlaviyoOptions {
    */
   smsConsent?: boolean;
   /**
-   * A RudderStack data plane to forward what device mode cannot do (list subscription, group,
-   * screen, and identify/track while klaviyo.js is blocked). Without it those calls are dropped with
-   * a logged warning.
+   * Where to forward what klaviyo.js and the Client API cannot take (screen, unsubscribe, and
+   * identify/track when both are blocked): our endpoint (`klaviyo-device-mode/server`) or a RudderStack
+   * data plane. Without it those calls are logged as lost.
    * @default undefined
    */
   cloudMode?: CloudModeOptions;

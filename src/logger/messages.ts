@@ -90,7 +90,7 @@ export const MESSAGES = {
   formsIdentifyFailed: 'identifyFromForms: identifying the form submission in the host analytics failed: {0}',
   // Cloud mode
   noCloudMode:
-    '{0} not delivered ({1}): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to a RudderStack data plane.',
+    '{0} not delivered ({1}): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to our endpoint (klaviyo-device-mode/server) or a RudderStack data plane.',
   forwardFailed: '{0} not forwarded: the forwarder failed.',
   forwarderResetFailed: 'forwarder reset failed.',
   forwarderStartStop: 'the cloud-mode forwarder failed to start or stop.',
