@@ -3,6 +3,7 @@
 // target is missed or the growth is not linear. Not a test: run it on a quiet machine.
 import { mapMessage } from '../dist/esm/mapping/index.js';
 import { CloudForwarder } from '../dist/esm/cloud/CloudForwarder.js';
+import { createLogger } from '../dist/esm/logger/createLogger.js';
 
 const TARGETS = { 'track (custom)': 500_000, 'Product Added, 3 lines': 100_000 };
 /** cost(1,000 lines) / cost(100 lines) must stay under this (10 is perfectly linear). */
@@ -119,7 +120,7 @@ const fakeWindow = {
   document: undefined,
   location: undefined,
 };
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const quiet = createLogger('none');
 const forwarder = new CloudForwarder(
   { cloudMode: { dataPlaneUrl: 'https://dp.example.com', writeKey: 'wk' }, consent: ['email'], smsConsent: false },
   quiet,
