@@ -13,9 +13,9 @@ const KIB = 1024;
  */
 const ARTIFACTS = [
   // Device mode + cloud forwarder, for RudderStack's device-mode slot.
-  { file: 'dist/Klaviyo.min.js', budget: Math.round(14.5 * KIB), target: 4 * KIB },
+  { file: 'dist/Klaviyo.min.js', budget: Math.round(14.65 * KIB), target: 4 * KIB },
   // The script-tag bundle: the same plus the rudderanalytics-style API and its identity store.
-  { file: 'dist/klaviyo-device-mode.iife.js', budget: Math.round(15.3 * KIB), target: 5 * KIB },
+  { file: 'dist/klaviyo-device-mode.iife.js', budget: Math.round(15.45 * KIB), target: 5 * KIB },
   // The inline snippet.
   { file: 'dist/snippet.min.js', budget: 700, target: 700 },
   // What an app pays for `import { mapMessage } from 'klaviyo-device-mode/mapping'`, bundled and minified.
@@ -29,13 +29,13 @@ const ARTIFACTS = [
   {
     file: 'npm import (createKlaviyo)',
     entry: `export { createKlaviyo } from './dist/esm/index.js';`,
-    budget: Math.round(14.75 * KIB),
+    budget: Math.round(14.9 * KIB),
   },
   // What an analytics-next app pays for `import { createSegmentPlugin } from 'klaviyo-device-mode/segment'`.
   {
     file: 'npm import (Segment plugin)',
     entry: `export { createSegmentPlugin } from './dist/esm/hosts/segment/createSegmentPlugin.js';`,
-    budget: Math.round(14.15 * KIB),
+    budget: Math.round(14.3 * KIB),
   },
   // The message texts, loaded only by those who want full log lines (debugging).
   { file: 'dist/klaviyo-device-mode.messages.js', budget: Math.round(2.2 * KIB) },

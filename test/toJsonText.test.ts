@@ -18,6 +18,20 @@ describe('toJsonText', () => {
     expect(JSON.parse(toJsonText(value))).toEqual(JSON.parse(JSON.stringify(value)));
   });
 
+  it('a wrapped JSON.stringify (not the browser’s own) is not used', () => {
+    const original = JSON.stringify;
+    JSON.stringify = ((v: unknown) => `wrapped:${original(v)}`) as typeof JSON.stringify;
+    try {
+      expect(toJsonText({ a: [1] })).toBe('{"a":[1]}');
+    } finally {
+      JSON.stringify = original;
+    }
+  });
+
+  it('a value JSON cannot hold (BigInt) still gives JSON text', () => {
+    expect(toJsonText({ a: 1n, b: 2 })).toBe('{"a":null,"b":2}');
+  });
+
   it('ignores a page’s Array.prototype.toJSON (Prototype.js 1.6), which double-encodes JSON.stringify', () => {
     proto.toJSON = function (this: unknown[]) {
       return `[${this.map((v) => JSON.stringify(v)).join(',')}]`; // what Prototype.js 1.6 does
