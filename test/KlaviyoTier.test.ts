@@ -107,6 +107,18 @@ describe('KlaviyoTier: loading klaviyo.js, and readiness from its answers', () =
     expect(missed).toEqual(['A', 'B', 'D']);
   });
 
+  it('a klaviyo.js that never arrives: its pre-load queue keeps the newest 200 unanswered commands, and every command is handed back', () => {
+    serveKlaviyo('error');
+    const { l } = loader();
+    l.start();
+    const missed: number[] = [];
+    for (let i = 0; i < 250; i++) l.send(['track', `E${i}`, {}], () => missed.push(i));
+    expect(missed).toHaveLength(250);
+    const queued = ((window as any)._klOnsite as unknown[][]).filter((c) => c[0] === 'track').map((c) => c[1]);
+    expect(queued).toHaveLength(200);
+    expect([queued[0], queued[199]]).toEqual(['E50', 'E249']);
+  });
+
   it('an error after an answer changes nothing', () => {
     vi.useFakeTimers();
     const inserted = serveKlaviyo('hang');

@@ -4,6 +4,13 @@ import { say } from '../logger/say.js';
 import { klaviyoWindow } from './KlaviyoGlobals.js';
 import { loadKlaviyo, type LoaderOptions } from './KlaviyoLoader.js';
 
+/**
+ * Unanswered commands kept in klaviyo.js's pre-load queue for a late klaviyo.js. Past this, the oldest
+ * is taken back out (it has gone, or will go, down the ladder): a page where klaviyo.js never arrives
+ * does not grow without end.
+ */
+const UNANSWERED_MAX = 200;
+
 /** `idle` before {@link KlaviyoTier.start}; then `loading → working | blocked`; a late answer moves `blocked → working`. */
 export type KlaviyoState = 'idle' | 'loading' | 'working' | 'blocked';
 
@@ -86,6 +93,7 @@ export class KlaviyoTier {
       if (!klaviyo || typeof klaviyo.push !== 'function') throw new Error('window.klaviyo.push is missing');
       if (command[0] !== 'isIdentified') this.unanswered.add(entry);
       klaviyo.push(entry);
+      if (this.unanswered.size > UNANSWERED_MAX) this.unqueue(this.unanswered.values().next().value as unknown[]);
     } catch (error) {
       this.logger.error(say('pushFailed', command[0]), error);
       settle('missed');
