@@ -2,6 +2,7 @@ import type { CloudModeOptions, DeliveryReport, ResolvedConfig } from '../config
 import type { Logger } from '../logger/createLogger.js';
 import { describe } from '../logger/describe.js';
 import { say } from '../logger/say.js';
+import { warnAll } from '../logger/warnAll.js';
 import type { JsonObject, RudderMessage } from '../mapping/types.js';
 import { toJsonObject } from '../mapping/toJsonValue.js';
 import { pageContext } from '../util/pageContext.js';
@@ -144,8 +145,7 @@ export class CloudForwarder implements Forwarder {
   forward(message: RudderMessage, reason: ForwardReason): void {
     const warnings: string[] = [];
     const m = buildCloudMessage(message, reason, this.config, this.capture(), warnings);
-    const log = this.logger.child(`${describe(m.type)} (cloud mode)`);
-    for (const w of warnings) log.warn(w);
+    warnAll(this.logger, `${describe(m.type)} (cloud mode)`, warnings);
     const size = toJsonText(m).length;
     if (size > EVENT_MAX_BYTES) {
       this.logger.warn(say('tooBig', m.type, size, EVENT_MAX_BYTES));

@@ -10,6 +10,7 @@ import { KlaviyoTier, type KlaviyoState } from '../klaviyo/KlaviyoTier.js';
 import { createLogger, type LogSink, type Logger } from '../logger/createLogger.js';
 import { describe } from '../logger/describe.js';
 import { say } from '../logger/say.js';
+import { warnAll } from '../logger/warnAll.js';
 import { explain } from '../logger/configMessages.js';
 import { report } from '../util/report.js';
 import { mapMessage } from '../mapping/mapMessage.js';
@@ -265,8 +266,7 @@ export class DeviceMode {
   private hold(message: RudderMessage): void {
     const warnings: string[] = [];
     const copy = toJsonObject(message, 'message', warnings) as RudderMessage;
-    const log = this.logger.child(describe(message.type));
-    for (const w of warnings) log.warn(w);
+    warnAll(this.logger, describe(message.type), warnings);
     this.gate.push(copy);
   }
 
@@ -301,10 +301,7 @@ export class DeviceMode {
   /** The device-mode path; `cloud` says what the cloud tier does with the call if the tiers above cannot take it. */
   private device(message: RudderMessage, type: string, cloud: LadderCall['cloud']): void {
     const mapped = mapMessage(message, this.config);
-    if (mapped.warnings.length) {
-      const log = this.logger.child(type);
-      for (const w of mapped.warnings) log.warn(w);
-    }
+    warnAll(this.logger, type, mapped.warnings);
     let commands = mapped.commands;
     if (type === 'identify' && commands.length) {
       this.profile = profileIdentifiers(commands[0][1] as JsonObject);

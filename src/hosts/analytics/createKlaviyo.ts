@@ -2,6 +2,7 @@ import type { KlaviyoOptions } from '../../config/KlaviyoOptions.js';
 import { DeviceMode, type DeviceModeDeps, type DeviceModeStatus } from '../../core/DeviceMode.js';
 import { LIBRARY_NAME, LIBRARY_VERSION } from '../../version.js';
 import { say } from '../../logger/say.js';
+import { warnAll } from '../../logger/warnAll.js';
 import { toJsonObject } from '../../mapping/toJsonValue.js';
 import type { JsonObject, RudderMessage } from '../../mapping/types.js';
 import { pageContext } from '../../util/pageContext.js';
@@ -91,8 +92,7 @@ export function createKlaviyo(options: KlaviyoOptions, deps: DeviceModeDeps = {}
   const copy = (type: string, v: unknown, path: string) => {
     const warnings: string[] = [];
     const out = toJsonObject(isObject(v) ? v : undefined, path, warnings);
-    const log = core.logger.child(type);
-    for (const w of warnings) log.warn(w);
+    warnAll(core.logger, type, warnings);
     return out;
   };
 
