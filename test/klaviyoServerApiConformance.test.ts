@@ -3,7 +3,7 @@ import { ApiKeySession, EventsApi, ProfilesApi } from 'klaviyo-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKlaviyoServerApi, STAND_IN_PRIVATE_KEY, type KlaviyoServerApiStandIn } from '../e2e/klaviyoServerApi.mjs';
 import { eventJobs, profileImportBody, subscriptionJobs } from '../src/server/serverBodies.js';
-import { SERVER_API_REVISION } from '../src/server/serverLimits.js';
+import { KLAVIYO_API_REVISION } from '../src/clientApi/clientApiBodies.js';
 
 /**
  * Klaviyo's official Node SDK (`klaviyo-api`) against our stand-in: the stand-in takes what Klaviyo's
@@ -43,7 +43,7 @@ describe('the Klaviyo server-API stand-in and the official klaviyo-api SDK', () 
     } as never);
     const request = klaviyo.requests[klaviyo.requests.length - 1];
     expect(request.status).toBe(201);
-    expect(SERVER_API_REVISION).toBe('2026-07-15');
+    expect(KLAVIYO_API_REVISION).toBe('2026-07-15');
   });
 
   it('event bulk job: the SDK body equals ours, and the stand-in takes it', async () => {
@@ -123,7 +123,7 @@ describe('the Klaviyo server-API stand-in and the official klaviyo-api SDK', () 
       method: 'POST',
       headers: {
         authorization: `Klaviyo-API-Key ${STAND_IN_PRIVATE_KEY}`,
-        revision: SERVER_API_REVISION,
+        revision: KLAVIYO_API_REVISION,
         'content-type': 'application/vnd.api+json',
       },
       body: JSON.stringify(eventJobs([noProfile])[0].body),

@@ -1,14 +1,13 @@
 import type { Logger } from '../logger/createLogger.js';
 import { say } from '../logger/say.js';
 import type { JsonObject } from '../mapping/types.js';
+import { KLAVIYO_API_REVISION } from './clientApiBodies.js';
 import { httpPost, type HttpAnswer } from '../util/httpPost.js';
 import { retryAfterMs } from '../util/retryAfterMs.js';
 import { toJsonText } from '../util/toJsonText.js';
 
 /** Klaviyo's Client API (public key only: safe in a browser). */
 const CLIENT_API_BASE_URL = 'https://a.klaviyo.com/client';
-/** The API revision we build bodies for, pinned: Klaviyo keeps each revision stable for two years. */
-export const CLIENT_API_REVISION = '2026-07-15';
 /** Attempts per request when Klaviyo answers 429 or 5xx; then the call moves down the ladder. */
 const CLIENT_API_MAX_ATTEMPTS = 3;
 /** First retry delay; doubles per retry. A `Retry-After` answer is used instead, up to the cap below. */
@@ -44,7 +43,7 @@ export class ClientApi {
     const headers = {
       'Content-Type': 'application/vnd.api+json',
       Accept: 'application/vnd.api+json',
-      revision: CLIENT_API_REVISION,
+      revision: KLAVIYO_API_REVISION,
     };
     const text = toJsonText(body); // immune to a page's toJSON, as the cloud bodies are
     for (let attempt = 1; ; attempt++) {

@@ -1,6 +1,12 @@
 import { asObject, asText, isPresent } from '../mapping/readFields.js';
 import type { JsonObject } from '../mapping/types.js';
 
+/**
+ * The Klaviyo API revision these bodies are written for, pinned (Klaviyo keeps a revision stable for
+ * two years). The Client API and our endpoint's server-API calls send the same one.
+ */
+export const KLAVIYO_API_REVISION = '2026-07-15';
+
 /** Profile keys of the mapped identify (`$email`, …) → Klaviyo's JSON:API profile attributes. */
 const IDENTIFIERS: Record<string, string> = {
   $email: 'email',
@@ -56,10 +62,11 @@ export function profileBody(profile: JsonObject): JsonObject {
 }
 
 /**
- * `POST /client/events` for one mapped track: `$value` → `value`, `$event_id` (the dedupe key) →
- * `unique_id`, `currency` → `value_currency`, the capture time → `time`.
+ * The attributes of one Klaviyo event from a mapped track (the same for the Client API and the
+ * server API): `$value` → `value`, `$event_id` (the dedupe key) → `unique_id`, `currency` →
+ * `value_currency`, the capture time → `time`. No profile: the caller adds it.
  */
-export function eventBody(metric: string, properties: JsonObject, identifiers: JsonObject, time?: string): JsonObject {
+export function eventAttributes(metric: string, properties: JsonObject, time?: string): JsonObject {
   const props: JsonObject = { ...properties };
   const value = props.$value;
   const uniqueId = asText(props.$event_id);
@@ -68,13 +75,19 @@ export function eventBody(metric: string, properties: JsonObject, identifiers: J
   const attributes: JsonObject = {
     properties: props,
     metric: { data: { type: 'metric', attributes: { name: metric } } },
-    profile: { data: { type: 'profile', attributes: identifiers } },
   };
   if (typeof value === 'number') attributes.value = value;
   const currency = asText(props.currency);
   if (currency) attributes.value_currency = currency;
   if (uniqueId) attributes.unique_id = uniqueId;
   if (time) attributes.time = time;
+  return attributes;
+}
+
+/** `POST /client/events` for one mapped track: {@link eventAttributes} with the profile's identifiers. */
+export function eventBody(metric: string, properties: JsonObject, identifiers: JsonObject, time?: string): JsonObject {
+  const attributes = eventAttributes(metric, properties, time);
+  attributes.profile = { data: { type: 'profile', attributes: identifiers } };
   return { data: { type: 'event', attributes } };
 }
 

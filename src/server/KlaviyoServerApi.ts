@@ -1,12 +1,8 @@
+import { KLAVIYO_API_REVISION } from '../clientApi/clientApiBodies.js';
 import type { JsonObject } from '../mapping/types.js';
 import { retryAfterMs } from '../util/retryAfterMs.js';
 import { toJsonText } from '../util/toJsonText.js';
-import {
-  KEY_REFUSED_RETRY_AFTER_S,
-  KLAVIYO_TIMEOUT_MS,
-  SERVER_API_REVISION,
-  THROTTLED_RETRY_AFTER_S,
-} from './serverLimits.js';
+import { KEY_REFUSED_RETRY_AFTER_S, KLAVIYO_TIMEOUT_MS, THROTTLED_RETRY_AFTER_S } from './serverLimits.js';
 
 /** The server API endpoints the cloud endpoint calls. */
 export type ServerApiPath =
@@ -50,7 +46,7 @@ export class KlaviyoServerApi {
         method: 'POST',
         headers: {
           Authorization: `Klaviyo-API-Key ${this.privateApiKey}`,
-          revision: SERVER_API_REVISION,
+          revision: KLAVIYO_API_REVISION,
           'Content-Type': 'application/vnd.api+json',
           Accept: 'application/vnd.api+json',
         },

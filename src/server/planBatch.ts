@@ -1,4 +1,9 @@
-import { eventBody, messageIdentifiers, profileAttributes, subscriptionProfile } from '../clientApi/clientApiBodies.js';
+import {
+  eventAttributes,
+  messageIdentifiers,
+  profileAttributes,
+  subscriptionProfile,
+} from '../clientApi/clientApiBodies.js';
 import type { ConsentChannel } from '../config/KlaviyoOptions.js';
 import { subscriptionIntent } from '../core/subscriptionRequest.js';
 import { hasListData } from '../core/routes.js';
@@ -128,7 +133,7 @@ function trackEvents(message: RudderMessage, messageId: string, config: PlanConf
   const out: JsonObject[] = [];
   for (const command of withDedupeKey(commands, messageId)) {
     if (command[0] !== 'track') continue; // trackViewedItem feeds the onsite "recently viewed" list only
-    out.push(eventAttributes(command[1], command[2], message, config));
+    out.push(eventOf(command[1], command[2], message, config));
   }
   return out.length ? out : warnings.join(' ') || 'no Klaviyo event';
 }
@@ -136,19 +141,12 @@ function trackEvents(message: RudderMessage, messageId: string, config: PlanConf
 /** A screen as an event named after the screen (`name`, else `Viewed Screen`), keyed by its messageId. */
 function screenEvent(message: RudderMessage, messageId: string, config: PlanConfig): JsonObject[] {
   const properties = { ...toJsonObject(message.properties, 'properties', []), $event_id: messageId };
-  return [eventAttributes(asText(message.name) ?? 'Viewed Screen', properties, message, config)];
+  return [eventOf(asText(message.name) ?? 'Viewed Screen', properties, message, config)];
 }
 
-function eventAttributes(
-  metric: string,
-  properties: JsonObject,
-  message: RudderMessage,
-  config: PlanConfig,
-): JsonObject {
+function eventOf(metric: string, properties: JsonObject, message: RudderMessage, config: PlanConfig): JsonObject {
   const time = asText(message.originalTimestamp);
-  const body = eventBody(metric, properties, {}, time && !Number.isNaN(Date.parse(time)) ? time : undefined);
-  const attributes = asObject(asObject(body.data)?.attributes) ?? {};
-  delete attributes.profile;
+  const attributes = eventAttributes(metric, properties, time && !Number.isNaN(Date.parse(time)) ? time : undefined);
   // An order's lines carry no currency of their own: the call's currency, else the option's.
   const currency = asText(asObject(message.properties)?.currency) ?? config.currency;
   if (typeof attributes.value === 'number' && !attributes.value_currency && currency) {

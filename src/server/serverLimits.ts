@@ -2,8 +2,6 @@
 
 /** Largest request body taken, as RudderStack's gateway: 4000 KB (413 above). */
 export const MAX_REQUEST_BYTES = 4000 * 1024;
-/** Klaviyo's server API revision the bodies are built for, pinned (stable for two years). */
-export const SERVER_API_REVISION = '2026-07-15';
 /** Klaviyo's base URL when none is configured. */
 export const KLAVIYO_BASE_URL = 'https://a.klaviyo.com';
 /** A Klaviyo request with no answer after this counts as a retryable failure (504 to the browser). */
