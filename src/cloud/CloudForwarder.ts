@@ -23,14 +23,13 @@ import {
   RECLAIM_INTERVAL_MS,
   RETRY_AFTER_MAX_MS,
 } from './cloudLimits.js';
-import type { Forwarder, ForwardReason } from './Forwarder.js';
+import { reportForwarded, type Forwarder, type ForwardReason } from './Forwarder.js';
 import { browserBeacon, fetchTransport, type Beacon, type Transport } from './httpTransport.js';
 import { parseStoredQueue, RetryQueue, type QueueItem } from './RetryQueue.js';
 import { retryDelay } from './retryDelay.js';
 import { statusPolicy } from './statusPolicy.js';
 import { retryAfterMs } from '../util/retryAfterMs.js';
 import { toJsonText } from '../util/toJsonText.js';
-import { report } from '../util/report.js';
 import { TabLease } from './TabLease.js';
 
 /** Everything the forwarder takes from its surroundings; tests replace each one. */
@@ -270,9 +269,7 @@ export class CloudForwarder implements Forwarder {
   }
 
   private report(m: JsonObject, state: DeliveryReport['state'], reason?: string): void {
-    const type = describe(m.type);
-    const what = typeof m.event === 'string' ? m.event : type;
-    report(this.config.onDelivery, { messageId: describe(m.messageId), type, what, tier: 'cloud', state, reason });
+    reportForwarded(this.config.onDelivery, m, state, reason);
   }
 
   /**

@@ -27,14 +27,24 @@ export interface Forwarder {
 export function createUnconfiguredForwarder(logger: Logger, onDelivery?: (report: DeliveryReport) => void): Forwarder {
   return {
     forward(message, reason) {
-      const type = describe(message.type);
-      logger.warn(say('noCloudMode', type, reason));
-      const what = typeof message.event === 'string' ? message.event : type;
-      const messageId = typeof message.messageId === 'string' ? message.messageId : '';
-      report(onDelivery, { messageId, type, what, tier: 'cloud', state: 'lost', reason: `no cloud mode (${reason})` });
+      logger.warn(say('noCloudMode', describe(message.type), reason));
+      reportForwarded(onDelivery, message, 'lost', `no cloud mode (${reason})`);
     },
     reset() {},
     // Only the type and the event name are ever used (the log line, the report): nothing else to copy.
     keep: (message) => ({ type: message.type, event: message.event }),
   };
+}
+
+/** Tell `onDelivery` where a call handed to cloud mode stands (its event name, else its type). */
+export function reportForwarded(
+  onDelivery: ((report: DeliveryReport) => void) | undefined,
+  message: { type?: unknown; event?: unknown; messageId?: unknown },
+  state: DeliveryReport['state'],
+  reason?: string,
+): void {
+  const type = describe(message.type);
+  const what = typeof message.event === 'string' ? message.event : type;
+  const messageId = typeof message.messageId === 'string' ? message.messageId : '';
+  report(onDelivery, { messageId, type, what, tier: 'cloud', state, reason });
 }
