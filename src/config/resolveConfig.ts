@@ -6,6 +6,7 @@ import { explain } from '../logger/configMessages.js';
 import { asText, field } from '../mapping/readFields.js';
 import { validatePublicKey } from './validatePublicKey.js';
 import { webValue } from './webValue.js';
+import { dataAttribute } from './dataAttribute.js';
 
 /** Thrown by {@link resolveConfig} when the integration cannot run at all (bad or private key). */
 export class KlaviyoConfigError extends Error {
@@ -22,8 +23,7 @@ const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 type Bag = Record<string, unknown>;
 
 /** An option's name with its script-tag attribute, for messages: `sendPageAsTrack (data-send-page-as-track)`. */
-const named = (name: string): string =>
-  name === 'smsConsent' ? name : `${name} (data-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)})`;
+const named = (name: string): string => (name === 'smsConsent' ? name : `${name} (${dataAttribute(name)})`);
 
 /**
  * Validate options once into a fully populated {@link ResolvedConfig}.

@@ -1,4 +1,5 @@
 import type { KlaviyoOptions } from '../../config/KlaviyoOptions.js';
+import { dataAttribute } from '../../config/dataAttribute.js';
 
 /**
  * Options from the `data-*` attributes of the package's own `<script>`:
@@ -45,7 +46,6 @@ const KNOWN = [
   'logLevel',
   'nonce',
 ];
-const attribute = (key: string) => `data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /**
  * Attributes of our `<script>` that look like a misspelt option (`data-api-key`), each with the
@@ -60,7 +60,7 @@ export function misspeltAttributes(dataset: DOMStringMap | undefined): Array<[st
       const known = k.toLowerCase();
       return known.includes(lower) || lower.includes(known) || distance(known, lower) <= 2;
     });
-    if (meant) out.push([attribute(key), attribute(meant)]);
+    if (meant) out.push([dataAttribute(key), dataAttribute(meant)]);
   }
   return out;
 }
