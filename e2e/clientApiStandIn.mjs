@@ -6,6 +6,8 @@
  * 429 with `Retry-After` or 5xx on demand. It keeps what it took, and counts events the way Klaviyo
  * does: one per `unique_id`.
  */
+import { eventProblem } from './klaviyoServerApi.mjs';
+
 const TYPES = { events: 'event', profiles: 'profile', subscriptions: 'subscription' };
 const IDENTIFIERS = ['email', 'phone_number', 'external_id', '_kx', 'anonymous_id'];
 
@@ -31,11 +33,8 @@ export function createClientApiStandIn() {
     if (data?.type !== TYPES[path]) return `data.type must be '${TYPES[path]}'`;
     const a = data.attributes ?? {};
     if (path === 'events') {
-      if (typeof a.properties !== 'object' || a.properties === null) return 'properties is required';
-      if (typeof a.metric?.data?.attributes?.name !== 'string') return 'metric name is required';
-      const p = a.profile?.data?.attributes ?? {};
-      if (!IDENTIFIERS.some((k) => p[k])) return 'the profile needs an identifier';
-      if (a.value !== undefined && typeof a.value !== 'number') return 'value must be a number';
+      const problem = eventProblem(a, a.profile?.data?.attributes);
+      if (problem) return problem;
     }
     if (path === 'profiles' && !IDENTIFIERS.some((k) => a[k])) return 'a profile needs an identifier';
     if (path === 'subscriptions') {

@@ -1,6 +1,9 @@
 /** Types of the Klaviyo server-API stand-in (klaviyoServerApi.mjs). */
 export const STAND_IN_PRIVATE_KEY: string;
 
+/** Why Klaviyo would refuse one event's attributes (with its profile), or undefined. */
+export function eventProblem(attributes: any, profile: any): string | undefined;
+
 export interface KlaviyoServerApiRequest {
   path: string;
   status: number;

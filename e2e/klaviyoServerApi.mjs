@@ -20,8 +20,11 @@ const IDENTIFIERS = ['email', 'phone_number', 'external_id', '_kx', 'anonymous_i
 const MAX_PAYLOAD_BYTES = 5 * 1024 * 1024;
 const MAX_BULK_EVENTS = 1000;
 
-/** Why Klaviyo would refuse one event's attributes (with its profile), or undefined. */
-function eventProblem(a, profile) {
+/**
+ * Why Klaviyo would refuse one event's attributes (with its profile), or undefined: the same rules for
+ * the server API and the Client API (clientApiStandIn.mjs), whose event bodies are the same.
+ */
+export function eventProblem(a, profile) {
   if (typeof a?.properties !== 'object' || a.properties === null) return 'properties is required';
   if (typeof a.metric?.data?.attributes?.name !== 'string' || a.metric.data.attributes.name === '')
     return 'metric name is required';
