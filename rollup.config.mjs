@@ -16,11 +16,23 @@ const minify = () =>
     format: { comments: false },
   });
 
+/**
+ * The browser files cannot split: their lower tiers come as a `<script>` of their own. This puts the
+ * script loader (src/core/loadLowerTiersScript.ts) in place of the dynamic import npm apps get.
+ */
+const tiersByScript = () => ({
+  name: 'lower-tiers-by-script',
+  async resolveId(source, importer, options) {
+    if (!source.endsWith('/loadLowerTiers.js')) return null;
+    return this.resolve(source.replace(/loadLowerTiers\.js$/, 'loadLowerTiersScript.ts'), importer, options);
+  },
+});
+
 /** One IIFE: `input` exposed as `window[name]` (merged into an existing object). */
 const iife = (input, file, name) => ({
   input,
   output: { file, format: 'iife', name, extend: true, sourcemap: true },
-  plugins: [ts(), minify()],
+  plugins: [tiersByScript(), ts(), minify()],
 });
 
 export default [
@@ -31,6 +43,8 @@ export default [
     ...iife('src/hosts/script/autostart.ts', 'dist/klaviyo-device-mode.iife.js'),
     output: { file: 'dist/klaviyo-device-mode.iife.js', format: 'iife', sourcemap: true },
   },
+  // The lower tiers (the Client API, cloud mode), loaded by the two bundles above when first needed.
+  iife('src/tiers/createLowerTiers.ts', 'dist/klaviyo-device-mode.tiers.js', 'klaviyoDeviceModeTiers'),
   // The message texts: loaded before our script, every log line carries its full text (see src/logger/messages.ts).
   {
     ...iife('src/logger/messagesBundle.ts', 'dist/klaviyo-device-mode.messages.js'),

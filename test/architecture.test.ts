@@ -15,11 +15,12 @@ const LAYER: Record<string, number> = {
   config: 2,
   klaviyo: 3,
   cloud: 3,
-  core: 4,
-  hosts: 5,
-  server: 5,
-  'index.ts': 6,
   clientApi: 3,
+  tiers: 4,
+  core: 5,
+  hosts: 6,
+  server: 6,
+  'index.ts': 7,
 };
 
 function files(dir: string): string[] {
@@ -36,6 +37,10 @@ function imports(file: string): Array<{ target: string; typeOnly: boolean }> {
   for (const m of text.matchAll(/^(?:import|export)\s+(type\s+)?[^'";]*?from\s+'(\.[^']+)'/gm)) {
     const target = relative(SRC, resolve(dirname(file), m[2].replace(/\.js$/, '.ts')));
     out.push({ target, typeOnly: !!m[1] });
+  }
+  // A dynamic import is a runtime import too (the lower tiers chunk).
+  for (const m of text.matchAll(/\bimport\(\s*'(\.[^']+)'\s*\)/g)) {
+    out.push({ target: relative(SRC, resolve(dirname(file), m[1].replace(/\.js$/, '.ts'))), typeOnly: false });
   }
   return out;
 }

@@ -27,12 +27,13 @@ describe('consent', () => {
     core.start();
     core.grantConsent();
     core.handle(track('Before', {}));
+    core.handle({ type: 'group', groupId: 'L0', anonymousId: 'a' });
     document.cookie = '__kla_id=someone; path=/';
     core.denyConsent();
     core.handle(track('After', {}));
     core.handle({ type: 'group', groupId: 'L1', anonymousId: 'a' });
     expect(klaviyoReceived()).toEqual([['track', 'Before', { $event_id: 'msg-1' }]]);
-    expect(cloud.forwarded).toEqual([]);
+    expect(cloud.forwarded.map((f) => f.message.groupId)).toEqual(['L0']);
     expect(cloud.resets()).toBe(1);
     expect(document.cookie).not.toContain('__kla_id=someone');
     expect(document.cookie).toContain('__kla_off=true');
@@ -251,9 +252,10 @@ describe('consent-safe storage', () => {
     expect(ours()).toEqual([]);
     expect(document.cookie).toBe(cookies);
     api.grantConsent();
+    vi.advanceTimersByTime(100); // cloud mode's tier comes at idle
     expect(ours().sort()).toEqual(expect.arrayContaining(['kdm.anonymousId', 'kdm.traits', 'kdm.userId']));
     expect(ours().some((k) => k.endsWith('.ack'))).toBe(true); // the forwarder's tab heartbeat, once allowed
-    (api.core as any).forwarder.close();
+    (api.core as any).tiers.close();
   });
 
   it('denyConsent removes every key we wrote (identity, traits, queues, heartbeats) and writes none after', async () => {

@@ -1,3 +1,4 @@
+import { vi } from 'vitest';
 import nodeConsole from 'node:console';
 // Install the message texts, as a developer would: the tests assert full texts.
 import { installMessages } from '../src/logger/messages.js';
@@ -22,3 +23,11 @@ globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) =>
   isKlaviyo(input instanceof Request ? input.url : input)
     ? Promise.reject(new TypeError('Failed to fetch (klaviyo.com is unreachable in unit tests)'))
     : realFetch(input, init);
+
+// The lower tiers (the Client API, cloud mode) come by dynamic import in an app: a microtask or more
+// later. Unit tests bring them at once, so that what reaches them can be asserted in the same tick;
+// test/lazyTiers.test.ts covers the wait, a failed load and a page left before they arrive.
+vi.mock('../src/core/loadLowerTiers.js', async () => {
+  const chunk = await import('../src/tiers/createLowerTiers.js');
+  return { loadLowerTiers: () => chunk };
+});

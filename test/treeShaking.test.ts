@@ -3,8 +3,11 @@ import typescript from '@rollup/plugin-typescript';
 import { rollup } from 'rollup';
 import { describe, expect, it } from 'vitest';
 
-/** Bundle `code` (an entry importing from src/) with rollup, as an app's bundler would; return the output. */
-async function bundle(code: string): Promise<string> {
+/**
+ * Bundle `code` (an entry importing from src/) with rollup, as an app's bundler would; return every
+ * chunk's code (`entry` alone is what the page loads first, `lazy` what comes by dynamic import).
+ */
+async function chunks(code: string): Promise<{ entry: string; lazy: string }> {
   const bundle = await rollup({
     input: 'entry',
     plugins: [
@@ -23,12 +26,29 @@ async function bundle(code: string): Promise<string> {
   });
   const { output } = await bundle.generate({ format: 'es' });
   await bundle.close();
-  return output[0].code;
+  const parts = output.flatMap((o) => (o.type === 'chunk' ? [o] : []));
+  return {
+    entry: parts
+      .filter((c) => c.isEntry)
+      .map((c) => c.code)
+      .join('\n'),
+    lazy: parts
+      .filter((c) => !c.isEntry)
+      .map((c) => c.code)
+      .join('\n'),
+  };
 }
+
+/** Everything the bundle holds, eager and lazy. */
+const bundle = async (code: string) => {
+  const { entry, lazy } = await chunks(code);
+  return `${entry}\n${lazy}`;
+};
 
 // Markers of each part: a string only that part's code contains.
 const LOADER = 'static.klaviyo.com';
 const FORWARDER = '/beacon/v1/batch';
+const CLIENT_API = 'a.klaviyo.com/client';
 const SCRIPT_HOST = 'alreadyStarted';
 const FACTORY = 'getUserTraits';
 const SEGMENT = "'destination'";
@@ -41,9 +61,25 @@ describe('tree shaking (rollup)', () => {
     const all = await bundle(
       `import * as k from './src/index.ts'; import { installMessages } from './src/logger/messages.ts'; import './src/hosts/script/autostart.ts'; console.log(k, installMessages);`,
     );
-    for (const marker of [LOADER, FORWARDER, SCRIPT_HOST, FACTORY, SEGMENT, RUDDER, TEXTS])
+    for (const marker of [LOADER, FORWARDER, CLIENT_API, SCRIPT_HOST, FACTORY, SEGMENT, RUDDER, TEXTS])
       expect(all).toContain(marker);
   }, 30_000);
+
+  it('the lower tiers (the Client API, cloud mode) are a chunk of their own, loaded by dynamic import', async () => {
+    for (const entry of [
+      `import { createKlaviyo } from './src/index.ts'; console.log(createKlaviyo);`,
+      `import { createSegmentPlugin } from './src/hosts/segment/createSegmentPlugin.ts'; console.log(createSegmentPlugin);`,
+      `import { createRudderStackIntegration } from './src/hosts/rudderstack/index.ts'; console.log(createRudderStackIntegration);`,
+    ]) {
+      const { entry: first, lazy } = await chunks(entry);
+      expect(first).toContain(LOADER);
+      expect(first).toContain('import(');
+      for (const marker of [FORWARDER, CLIENT_API]) {
+        expect(first).not.toContain(marker);
+        expect(lazy).toContain(marker);
+      }
+    }
+  }, 60_000);
 
   it('importing only the mapping pulls in nothing else', async () => {
     const code = await bundle(`import { mapMessage } from './src/mapping/index.ts'; console.log(mapMessage);`);

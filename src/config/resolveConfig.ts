@@ -2,19 +2,14 @@ import { DEFAULT_CONSENT_CHANNELS, DEFAULT_LOG_LEVEL, ACK_TIMEOUT_MS } from './d
 import type { CloudModeOptions, ConsentChannel, ResolvedConfig } from './KlaviyoOptions.js';
 import type { LogLevel } from '../logger/createLogger.js';
 import { KLAVIYO_METRICS as METRICS, type KlaviyoMetric } from '../mapping/KlaviyoMetric.js';
-import { explain } from '../logger/configMessages.js';
+import type { ConfigProblem } from '../logger/configMessages.js';
 import { asText, field } from '../mapping/readFields.js';
 import { validatePublicKey } from './validatePublicKey.js';
 import { webValue } from './webValue.js';
 import { dataAttribute } from './dataAttribute.js';
 
-/** Thrown by {@link resolveConfig} when the integration cannot run at all (bad or private key). */
-export class KlaviyoConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'KlaviyoConfigError';
-  }
-}
+/** Told each configuration mistake; `fatal` when the integration cannot run at all (bad or private key). */
+export type ConfigReport = (problem: ConfigProblem, fatal?: boolean) => void;
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'none'];
 const MAX_ACK_TIMEOUT_MS = 120_000;
@@ -27,30 +22,30 @@ const named = (name: string): string => (name === 'smsConsent' ? name : `${name}
 
 /**
  * Validate options once into a fully populated {@link ResolvedConfig}.
- * Throws {@link KlaviyoConfigError} when the public key is missing, malformed or private; every other
- * bad value is replaced by its default and reported through `warn`. RudderStack's dashboard stores
+ * `undefined`, with the reason reported as fatal, when the public key is missing, malformed or
+ * private; every other bad value is replaced by its default and reported through `warn`. RudderStack's dashboard stores
  * web settings per platform (`{web: true}`); the SDK usually flattens them, but a config copied from
  * the API is not: both are accepted.
  */
-export function resolveConfig(options: unknown, warn: (message: string) => void = () => {}): ResolvedConfig {
+export function resolveConfig(options: unknown, warn: ConfigReport = () => {}): ResolvedConfig | undefined {
   const o: Bag = options !== null && typeof options === 'object' ? (options as Bag) : {};
   const get = (name: string): unknown => webValue(o[name]);
   const keyProblem = validatePublicKey(get('publicApiKey'));
-  if (keyProblem) throw new KlaviyoConfigError(keyProblem);
+  if (keyProblem) return void warn(keyProblem, true);
 
   /** A boolean option (default `fallback`); `'true'`/`'false'` strings are accepted. */
   const bool = (name: string, fallback = false): boolean => {
     const v = get(name);
     if (v == null) return fallback;
     if (typeof v === 'boolean' || v === 'true' || v === 'false') return v === true || v === 'true';
-    warn(explain('notBoolean', named(name), fallback));
+    warn(['notBoolean', named(name), fallback]);
     return fallback;
   };
   /** A string option, trimmed; a finite number becomes its text; blank is absent. */
   const str = (name: string): string | undefined => {
     const v = get(name);
     const text = asText(v);
-    if (text === undefined && v != null && typeof v !== 'string') warn(explain('notString', named(name)));
+    if (text === undefined && v != null && typeof v !== 'string') warn(['notString', named(name)]);
     return text;
   };
   return {
@@ -74,14 +69,14 @@ export function resolveConfig(options: unknown, warn: (message: string) => void 
   };
 }
 
-function resolveConsent(value: unknown, warn: (m: string) => void): ConsentChannel[] {
+function resolveConsent(value: unknown, warn: ConfigReport): ConsentChannel[] {
   const list = value == null ? [] : Array.isArray(value) ? value : [value];
   const channels = list.filter((c): c is ConsentChannel => c === 'email' || c === 'sms');
-  if (channels.length !== list.length) warn(explain('badConsent'));
+  if (channels.length !== list.length) warn(['badConsent']);
   return channels.length ? [...new Set(channels)] : [...DEFAULT_CONSENT_CHANNELS];
 }
 
-function resolveCloudMode(value: unknown, warn: (m: string) => void): CloudModeOptions | undefined {
+function resolveCloudMode(value: unknown, warn: ConfigReport): CloudModeOptions | undefined {
   if (value == null) return undefined;
   const writeKey = asText(field(value, 'writeKey'));
   let url: URL | undefined;
@@ -97,46 +92,46 @@ function resolveCloudMode(value: unknown, warn: (m: string) => void): CloudModeO
   ) {
     return { dataPlaneUrl: url.href.replace(/\/+$/, ''), writeKey };
   }
-  warn(explain('badCloudMode'));
+  warn(['badCloudMode']);
   return undefined;
 }
 
-function resolveTimeout(value: unknown, warn: (m: string) => void): number {
+function resolveTimeout(value: unknown, warn: ConfigReport): number {
   if (value == null) return ACK_TIMEOUT_MS;
   const n = typeof value === 'string' ? Number(value) : value;
   if (typeof n === 'number' && n > 0 && n < Infinity) return Math.min(n, MAX_ACK_TIMEOUT_MS);
-  warn(explain('badTimeout', ACK_TIMEOUT_MS));
+  warn(['badTimeout', ACK_TIMEOUT_MS]);
   return ACK_TIMEOUT_MS;
 }
 
 /** A function option (set in code or window.klaviyoDeviceModeOptions), else `undefined` with a reason. */
-function resolveFunction(value: unknown, name: string, warn: (m: string) => void): unknown {
+function resolveFunction(value: unknown, name: string, warn: ConfigReport): unknown {
   if (typeof value === 'function') return value;
-  if (value != null) warn(explain('notFunction', name));
+  if (value != null) warn(['notFunction', name]);
   return undefined;
 }
 
-function resolveEventNames(value: unknown, warn: (m: string) => void): Record<KlaviyoMetric, string> {
+function resolveEventNames(value: unknown, warn: ConfigReport): Record<KlaviyoMetric, string> {
   const names = Object.fromEntries(METRICS.map((m) => [m, m])) as Record<KlaviyoMetric, string>;
   if (value == null) return names;
   if (typeof value !== 'object') {
-    warn(explain('badEventNames'));
+    warn(['badEventNames']);
     return names;
   }
   for (const [metric, name] of Object.entries(value as Bag)) {
-    if (!(METRICS as readonly string[]).includes(metric)) warn(explain('unknownMetric', metric, METRICS.join(', ')));
-    else if (typeof name !== 'string' || !name.trim()) warn(explain('blankMetric', metric));
+    if (!(METRICS as readonly string[]).includes(metric)) warn(['unknownMetric', metric, METRICS.join(', ')]);
+    else if (typeof name !== 'string' || !name.trim()) warn(['blankMetric', metric]);
     else names[metric as KlaviyoMetric] = name.trim();
   }
   return names;
 }
 
-function resolveLogLevel(value: unknown, warn: (m: string) => void): LogLevel {
+function resolveLogLevel(value: unknown, warn: ConfigReport): LogLevel {
   if (value == null) return DEFAULT_LOG_LEVEL;
   const v = typeof value === 'string' ? value.toLowerCase() : value;
   // RudderStack passes its own level names (e.g. 'LOG', 'WARN', 'NONE').
   if (v === 'log') return 'info';
   if ((LOG_LEVELS as readonly unknown[]).includes(v)) return v as LogLevel;
-  warn(explain('badLogLevel', LOG_LEVELS.join(', '), DEFAULT_LOG_LEVEL));
+  warn(['badLogLevel', LOG_LEVELS.join(', '), DEFAULT_LOG_LEVEL]);
   return DEFAULT_LOG_LEVEL;
 }

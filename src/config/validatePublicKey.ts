@@ -1,5 +1,4 @@
-import { PRIVATE_KEY_TEXT } from '../logger/messages.js';
-import { explain } from '../logger/configMessages.js';
+import type { ConfigProblem } from '../logger/configMessages.js';
 
 /** Klaviyo public API keys ("site IDs") are exactly six letters or digits. */
 const PUBLIC_KEY_PATTERN = /^[A-Za-z0-9]{6}$/;
@@ -8,17 +7,17 @@ const PUBLIC_KEY_PATTERN = /^[A-Za-z0-9]{6}$/;
  * Why `value` cannot be used as a Klaviyo public API key, or `undefined` when it can.
  * The key itself never appears in the reason: a private key must not end up in logs either.
  */
-export function validatePublicKey(value: unknown): string | undefined {
+export function validatePublicKey(value: unknown): ConfigProblem | undefined {
   if (typeof value !== 'string' || value.trim() === '') {
-    return explain('keyMissing');
+    return ['keyMissing'];
   }
   const key = value.trim();
-  if (/^pk_/i.test(key)) return PRIVATE_KEY_TEXT;
+  if (/^pk_/i.test(key)) return ['keyPrivate'];
   if (!PUBLIC_KEY_PATTERN.test(key)) {
-    if (key.length !== 6) return explain('keyShape', key.length);
+    if (key.length !== 6) return ['keyShape', key.length];
     const at = [...key].findIndex((c) => !/[A-Za-z0-9]/.test(c));
     const c = key[at];
-    return explain('keyChar', at + 1, c === ' ' ? 'a space' : `'${c}'`);
+    return ['keyChar', at + 1, c === ' ' ? 'a space' : `'${c}'`];
   }
   return undefined;
 }

@@ -1,42 +1,38 @@
-import { ClientApi, fetchClientApi, type ClientApiTransport } from '../clientApi/ClientApi.js';
 import { messageIdentifiers, profileIdentifiers } from '../clientApi/clientApiBodies.js';
-import { exchangeId } from '../clientApi/exchangeId.js';
-import { CloudForwarder } from '../cloud/CloudForwarder.js';
-import { createUnconfiguredForwarder, type Forwarder, type ForwardReason } from '../cloud/Forwarder.js';
-import type { DeliveryReport, ResolvedConfig } from '../config/KlaviyoOptions.js';
-import { KlaviyoConfigError, resolveConfig } from '../config/resolveConfig.js';
+import type { ForwardReason } from '../cloud/Forwarder.js';
+import type { ResolvedConfig } from '../config/KlaviyoOptions.js';
+import { resolveConfig } from '../config/resolveConfig.js';
 import { clearKlaviyoCookie, setKlaviyoOff } from '../klaviyo/clearKlaviyoCookie.js';
 import { KlaviyoTier, type KlaviyoState } from '../klaviyo/KlaviyoTier.js';
 import { createLogger, type LogSink, type Logger } from '../logger/createLogger.js';
 import { describe } from '../logger/describe.js';
 import { say } from '../logger/say.js';
 import { warnAll } from '../logger/warnAll.js';
-import { explain } from '../logger/configMessages.js';
-import { report } from '../util/report.js';
+import type { ConfigProblem } from '../logger/configMessages.js';
 import { mapMessage } from '../mapping/mapMessage.js';
 import { asText } from '../mapping/readFields.js';
 import { toJsonObject } from '../mapping/toJsonValue.js';
 import type { JsonObject, RudderMessage } from '../mapping/types.js';
 import { withDedupeKey } from '../mapping/withDedupeKey.js';
+import type { LadderCall, LoadLowerTiers, LowerTiersDeps, LowerTiersModule } from '../tiers/LowerTiers.js';
 import { browserWindow } from '../util/browserWindow.js';
 import { removeStoredData } from '../util/safeStorage.js';
 import { uuid } from '../util/uuid.js';
 import { CONSENT_PENDING_CALLS_MAX } from './coreLimits.js';
 import { Gate } from './Gate.js';
-import { Ladder, type LadderCall } from './Ladder.js';
+import { Ladder } from './Ladder.js';
+import { lazyTiers, type ManagedTiers } from './lazyTiers.js';
+import { loadLowerTiers } from './loadLowerTiers.js';
 import { routeOf } from './routes.js';
-import { subscriptionRequest } from './subscriptionRequest.js';
 
 /** What {@link DeviceMode} is built with besides the options; every field has a default. */
-export interface DeviceModeDeps {
+export interface DeviceModeDeps extends LowerTiersDeps {
   /** @default globalThis.window */
   window?: Window;
   /** Where log lines go. @default console */
   logSink?: LogSink;
-  /** Builds the cloud-mode forwarder. @default a {@link CloudForwarder} when `cloudMode` is set, else one that logs every call as not delivered */
-  createForwarder?: (config: ResolvedConfig, logger: Logger) => Forwarder;
-  /** How the Client API tier sends a request. @default the page's `fetch` */
-  clientApiTransport?: ClientApiTransport;
+  /** Brings the lower tiers (the Client API, cloud mode). @default a dynamic import (npm), the chunk beside the bundle (browser files) */
+  loadLowerTiers?: LoadLowerTiers;
 }
 
 /** Status of the integration: the state of klaviyo.js, or `disabled` on a fatal config error. */
@@ -53,10 +49,11 @@ export class DeviceMode {
   readonly config: ResolvedConfig | undefined;
   readonly logger: Logger;
   private readonly win: Window;
+  private readonly load: LoadLowerTiers;
   private readonly klaviyo: KlaviyoTier | undefined;
-  private readonly clientApi: ClientApi | undefined;
   private readonly ladder: Ladder | undefined;
-  private readonly forwarder: ManagedForwarder;
+  /** The Client API and cloud mode: `undefined` when the integration is inert. */
+  private readonly tiers: ManagedTiers | undefined;
   /**
    * Calls made before {@link start}, or before consent with `requireConsent`: a gate that opens once
    * the integration is started and consent is not outstanding.
@@ -67,54 +64,41 @@ export class DeviceMode {
   private lastIdentify: string | undefined;
   /** The identifiers of the last identify: who later tracks are about, for the Client API. */
   private profile: JsonObject = {};
-  private kx: string | undefined | null = null;
+  /** The cloud tier sends whole calls (cloud mode, or a forwarder of the host's own). */
+  private readonly keepAll: boolean;
   private started = false;
 
   constructor(options: unknown, deps: DeviceModeDeps = {}) {
     this.win = browserWindow(deps.window) as Window;
-    const warnings: string[] = [];
+    this.load = deps.loadLowerTiers ?? loadLowerTiers;
+    const problems: Array<[ConfigProblem, boolean?]> = [];
     let config: ResolvedConfig | undefined;
-    let fatal: string | undefined;
     try {
-      config = resolveConfig(options, (w) => warnings.push(w));
+      config = resolveConfig(options, (problem, fatal) => problems.push([problem, fatal]));
     } catch (error) {
-      fatal = error instanceof KlaviyoConfigError ? error.message : explain('badOptions', error);
+      problems.push([['badOptions', error], true]);
     }
     this.config = config;
     this.logger = createLogger(config?.logLevel ?? 'warn', deps.logSink);
-    if (fatal) this.logger.error(fatal); // a configuration mistake: always a full sentence
-    for (const w of warnings) this.logger.warn(w);
+    this.explain(problems);
     this.consented = !config?.requireConsent;
+    this.keepAll = !!(config?.cloudMode || deps.createForwarder);
     this.gate = new Gate<RudderMessage>(
       false,
       CONSENT_PENDING_CALLS_MAX,
       (message) => this.handle(message),
       () => this.logger.warn(say('consentQueueFull', CONSENT_PENDING_CALLS_MAX)),
     );
-    const create = deps.createForwarder ?? defaultForwarder(this.win);
-    this.forwarder = managedForwarder(
-      () => (config ? create(config, this.logger) : createUnconfiguredForwarder(this.logger)),
-      this.logger,
-    );
-    // Registered before the forwarder's own: at page leave, calls still waiting for klaviyo.js go down
-    // the ladder first, so that the forwarder's page-leave beacon carries them too.
-    this.win?.addEventListener?.('pagehide', () => this.ladder?.leave());
-    // With requireConsent the forwarder (its stored queue, its tab heartbeat) starts only on consent.
-    if (!config?.requireConsent) this.forwarder.open();
     if (config && this.win?.document) {
       this.klaviyo = new KlaviyoTier({ ...config, ackTimeoutMs: config.loadTimeoutMs }, this.win, this.logger);
-      if (config.clientApi) {
-        const transport = deps.clientApiTransport ?? fetchClientApi(this.win);
-        this.clientApi = new ClientApi(config.publicApiKey, this.logger, transport);
-      }
-      this.ladder = new Ladder(
-        this.klaviyo,
-        this.clientApi,
-        this.forwarder,
-        this.logger,
-        () => this.exchangeId(),
-        config.onDelivery,
-      );
+      // Registered before the lower tiers' own: at page leave, calls still waiting for klaviyo.js go
+      // down the ladder first, so that the tiers' page-leave beacon (or storage) carries them too.
+      this.win.addEventListener('pagehide', () => this.ladder?.leave());
+      const tiers = lazyTiers(this.load, config, this.logger, this.win, deps);
+      this.tiers = tiers;
+      this.ladder = new Ladder(this.klaviyo, (call, command) => tiers.missed(call, command), config.onDelivery);
+      // With requireConsent the tiers (cloud mode's stored queue, its tab heartbeat) start only on consent.
+      if (!config.requireConsent) tiers.open();
     } else if (config) {
       this.logger.error(say('noWindow'));
     }
@@ -171,7 +155,7 @@ export class DeviceMode {
     if (this.denied) setKlaviyoOff(this.win?.document, false);
     this.denied = false;
     this.consented = true;
-    this.forwarder.open();
+    this.tiers?.open();
     if (!this.started) return;
     this.klaviyo.start();
     this.gate.openNow();
@@ -189,12 +173,53 @@ export class DeviceMode {
     const dropped = this.gate.clear() + (this.ladder?.clear() ?? 0);
     if (dropped) this.logger.info(say('consentDropped', dropped));
     this.denied = true;
-    this.forwarder.reset();
-    this.forwarder.close();
+    this.tiers?.reset();
+    this.tiers?.close();
     removeStoredData(() => this.win?.localStorage);
     if (withdrawn) {
       clearKlaviyoCookie(this.win?.document);
       setKlaviyoOff(this.win?.document, true);
+    }
+  }
+
+  /**
+   * Log configuration mistakes in full sentences: their texts come with the lower tiers chunk, so they
+   * are logged once it is here (a keyed line if it cannot come). `fatal` ones at `error`, others at `warn`.
+   */
+  explain(problems: Array<[ConfigProblem, boolean?]>): void {
+    if (problems.length)
+      this.withChunk((chunk) => {
+        for (const [problem, fatal] of problems)
+          this.logger[fatal ? 'error' : 'warn'](
+            chunk ? chunk.explain(...problem) : say(...(problem as unknown as Parameters<typeof say>)),
+          );
+      });
+  }
+
+  /**
+   * With `identifyFromForms`, each Klaviyo form submission with an email or phone becomes
+   * `host().identify(traits)` (the listener comes with the lower tiers chunk). Nothing when the option is off.
+   */
+  identifyFromForms(host: () => unknown): void {
+    if (this.config?.identifyFromForms && this.klaviyo)
+      this.withChunk((chunk) => chunk?.identifyFromForms(this.win, host, this.logger));
+  }
+
+  /** Run `use` with the chunk once it is here, or with nothing when it cannot come. Never throws. */
+  private withChunk(use: (chunk?: LowerTiersModule) => void): void {
+    const run = (chunk?: LowerTiersModule) => {
+      try {
+        use(chunk);
+      } catch (error) {
+        this.logger.error(say('internal'), error);
+      }
+    };
+    try {
+      const chunk = this.load(this.win);
+      if ('then' in chunk) chunk.then(run, () => run());
+      else run(chunk);
+    } catch {
+      run();
     }
   }
 
@@ -218,7 +243,7 @@ export class DeviceMode {
       this.lastIdentify = undefined;
       this.profile = {};
       clearKlaviyoCookie(this.win?.document);
-      this.forwarder.reset();
+      this.tiers?.reset();
     } catch (error) {
       this.logger.error(say('resetFailed'), error);
     }
@@ -253,9 +278,9 @@ export class DeviceMode {
         // Behind the identify and tracks still waiting for klaviyo.js: a copy, made now.
         const copy = toJsonObject(message, 'message', []) as RudderMessage;
         const forward = route.forward;
-        this.ladder.afterInFlight(() => this.subscribeOrForward(copy, forward));
+        this.ladder.afterInFlight(() => this.forward(copy, forward));
       } else if (route.forward) {
-        this.subscribeOrForward(message, route.forward);
+        this.forward(message, route.forward);
       }
       const cloud = route.fallback ? 'take' : route.forward ? 'elsewhere' : 'never';
       if (route.device) this.device(message, type as string, cloud);
@@ -270,32 +295,9 @@ export class DeviceMode {
     this.gate.push(copy);
   }
 
-  /**
-   * What klaviyo.js cannot do (list subscription, group, screen): a subscription through the Client API
-   * when it can take it, else the cloud tier.
-   */
-  private subscribeOrForward(message: RudderMessage, reason: ForwardReason): void {
-    const request =
-      this.clientApi && reason !== 'screen' ? subscriptionRequest(message, this.config!, this.exchangeId()) : undefined;
-    if (!this.clientApi || !request) {
-      this.forwarder.forward(message, reason);
-      return;
-    }
-    const kept = this.forwarder.keep(message);
-    const messageId = asText(message.messageId) ?? '';
-    const tell = (state: DeliveryReport['state']) =>
-      report(this.config?.onDelivery, {
-        messageId,
-        type: describe(message.type),
-        what: 'subscription',
-        tier: 'client-api',
-        state,
-      });
-    tell('queued');
-    void this.clientApi.post('subscriptions', request).then((taken) => {
-      if (taken) tell('delivered');
-      else this.forwarder.forward(kept, reason);
-    });
+  /** What klaviyo.js cannot do (list subscription, group, screen): the Client API or cloud mode. */
+  private forward(message: RudderMessage, reason: ForwardReason): void {
+    this.tiers?.forward(message, reason);
   }
 
   /** The device-mode path; `cloud` says what the cloud tier does with the call if the tiers above cannot take it. */
@@ -314,7 +316,13 @@ export class DeviceMode {
     }
     if (!commands.length) return;
     const messageId = asText(message.messageId) ?? uuid();
-    const kept = cloud === 'take' ? this.forwarder.keep(message) : { type: message.type };
+    // What the cloud tier may send later, copied now: all of it with cloud mode, else what its log line names.
+    const kept: RudderMessage =
+      cloud !== 'take'
+        ? { type: message.type }
+        : this.keepAll
+          ? toJsonObject(message, 'message', [])
+          : { type: message.type, event: message.event };
     if (cloud === 'take' && kept.messageId === undefined) kept.messageId = messageId;
     const identifiers = {
       ...this.profile,
@@ -325,81 +333,4 @@ export class DeviceMode {
       withDedupeKey(commands, messageId),
     );
   }
-
-  private exchangeId(): string | undefined {
-    if (this.kx === null) this.kx = exchangeId(this.win);
-    return this.kx;
-  }
-}
-
-/** Cloud mode when configured, else a forwarder that logs each call as not delivered. */
-function defaultForwarder(win: Window) {
-  return (config: ResolvedConfig, logger: Logger): Forwarder =>
-    config.cloudMode && win
-      ? new CloudForwarder({ ...config, cloudMode: config.cloudMode }, logger, win)
-      : createUnconfiguredForwarder(logger, config.onDelivery);
-}
-
-/** What a closed forwarder does: nothing (the core drops every call after a consent withdrawal). */
-const CLOSED: Forwarder = { forward() {}, reset() {}, keep: (message) => ({ type: message.type }) };
-
-/** A forwarder made on {@link ManagedForwarder.open} and dropped on {@link ManagedForwarder.close}. */
-interface ManagedForwarder extends Forwarder {
-  open(): void;
-  close(): void;
-  /** What to keep of a call the cloud tier may take later: what the forwarder would need of it. */
-  keep(message: RudderMessage): RudderMessage;
-}
-
-/**
- * The forwarder the core uses: made by `create` when opened (at once, or on consent), disposed when
- * closed (consent withdrawn), and whose exceptions are logged, never thrown to the host.
- */
-function managedForwarder(create: () => Forwarder, logger: Logger): ManagedForwarder {
-  let made: Forwarder | undefined;
-  let closed = false;
-  // Closed (consent withdrawn): nothing is made again until opened, and nothing is forwarded.
-  const inner = (): Forwarder => (closed ? CLOSED : (made ??= create()));
-  return {
-    open() {
-      closed = false;
-      try {
-        inner();
-      } catch (error) {
-        logger.error(say('forwarderStartStop'), error);
-      }
-    },
-    close() {
-      try {
-        made?.dispose?.();
-      } catch (error) {
-        logger.error(say('forwarderStartStop'), error);
-      }
-      made = undefined;
-      closed = true;
-    },
-    forward(message, reason) {
-      try {
-        inner().forward(message, reason);
-      } catch (error) {
-        logger.error(say('forwardFailed', describe(message.type)), error);
-      }
-    },
-    reset() {
-      try {
-        made?.reset();
-      } catch (error) {
-        logger.error(say('forwarderResetFailed'), error);
-      }
-    },
-    keep: (message) => {
-      try {
-        const f = inner();
-        return f.keep ? f.keep(message) : toJsonObject(message, 'message', []);
-      } catch (error) {
-        logger.error(say('forwardFailed', describe(message.type)), error);
-        return { type: message.type };
-      }
-    },
-  };
 }

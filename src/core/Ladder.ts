@@ -1,43 +1,18 @@
-import type { ClientApi } from '../clientApi/ClientApi.js';
-import { eventBody, profileBody, profileIdentifiers } from '../clientApi/clientApiBodies.js';
-import type { Forwarder } from '../cloud/Forwarder.js';
-import type { KlaviyoTier, Waiting } from '../klaviyo/KlaviyoTier.js';
-import type { Logger } from '../logger/createLogger.js';
-import { say } from '../logger/say.js';
-import type { JsonObject, KlaviyoCommand, RudderMessage } from '../mapping/types.js';
 import type { DeliveryReport } from '../config/KlaviyoOptions.js';
+import type { KlaviyoTier, Waiting } from '../klaviyo/KlaviyoTier.js';
+import type { KlaviyoCommand } from '../mapping/types.js';
+import type { LadderCall } from '../tiers/LowerTiers.js';
 import { report } from '../util/report.js';
-
-/** One identify, track or page call on its way down the delivery ladder. */
-export interface LadderCall {
-  type: string;
-  /** The call's messageId: how {@link DeliveryReport}s name it. */
-  messageId: string;
-  /** What the cloud tier sends: the call as made, kept at call time. */
-  message: RudderMessage;
-  /** Who the call is about, as Client API identifiers (`email`, `phone_number`, `external_id`, `_kx`). */
-  identifiers: JsonObject;
-  /** The capture time (ISO), sent as the event's `time`. */
-  time: string | undefined;
-  /**
-   * The cloud tier: `take` it when the tiers above cannot; `elsewhere` when it went to cloud mode at
-   * once already (an identify with list data); `never` (page).
-   */
-  cloud: 'take' | 'elsewhere' | 'never';
-}
 
 interface InFlight {
   call: LadderCall;
   waiting: Set<Waiting>;
-  /** Already handed to the cloud tier or logged as lost: once per call. */
-  fell: boolean;
 }
 
 /**
- * The delivery ladder (docs/behaviour.md, "The delivery ladder"): each command goes to klaviyo.js at
- * once and counts as delivered when Klaviyo answers; a command not answered in time goes to the Client
- * API (when enabled and the call names a profile), and what that cannot take goes to the cloud tier,
- * once per call. Without a tier that takes it, a call is logged as lost with the reason.
+ * The delivery ladder's first rung (docs/behaviour.md, "The delivery ladder"): each command goes to
+ * klaviyo.js at once and counts as delivered when Klaviyo answers; a command not answered in time is
+ * handed to `missed`, the rungs below. It also keeps work that must not overtake the calls in flight.
  */
 export class Ladder {
   private readonly inFlight = new Set<InFlight>();
@@ -46,29 +21,20 @@ export class Ladder {
 
   constructor(
     private readonly klaviyo: KlaviyoTier,
-    private readonly clientApi: ClientApi | undefined,
-    private readonly forwarder: Forwarder,
-    private readonly logger: Logger,
-    /** Klaviyo's exchange id of this visitor, read only when the Client API needs a profile. */
-    private readonly exchangeId: () => string | undefined = () => undefined,
+    /** The rungs below klaviyo.js: given each command klaviyo.js did not answer in time. */
+    private readonly missed: (call: LadderCall, command: KlaviyoCommand) => void,
     /** The host's `onDelivery` listener. */
     private readonly onDelivery?: (report: DeliveryReport) => void,
   ) {}
 
-  private report(
-    call: LadderCall,
-    command: KlaviyoCommand,
-    tier: DeliveryReport['tier'],
-    state: DeliveryReport['state'],
-    reason?: string,
-  ): void {
+  private report(call: LadderCall, command: KlaviyoCommand, state: DeliveryReport['state']): void {
     const what = command[0] === 'track' ? command[1] : command[0];
-    report(this.onDelivery, { messageId: call.messageId, type: call.type, what, tier, state, reason });
+    report(this.onDelivery, { messageId: call.messageId, type: call.type, what, tier: 'klaviyo.js', state });
   }
 
   /** Send `commands` (the mapping of `call`) down the ladder. */
   deliver(call: LadderCall, commands: KlaviyoCommand[]): void {
-    const entry: InFlight = { call, waiting: new Set(), fell: false };
+    const entry: InFlight = { call, waiting: new Set() };
     let adding = true;
     const tidy = () => {
       if (adding || entry.waiting.size) return;
@@ -77,7 +43,7 @@ export class Ladder {
     };
     this.inFlight.add(entry);
     for (const command of commands) {
-      if (command[0] !== 'trackViewedItem') this.report(call, command, 'klaviyo.js', 'queued');
+      if (command[0] !== 'trackViewedItem') this.report(call, command, 'queued');
       let settled = false;
       // eslint-disable-next-line prefer-const -- read by `settle` before it is assigned when Klaviyo answers at once
       let waiting: Waiting | undefined;
@@ -89,11 +55,11 @@ export class Ladder {
       waiting = this.klaviyo.send(
         command,
         () => {
-          this.below(entry, command); // first: what waits behind this call must stay behind it
+          this.missed(call, command); // first: what waits behind this call must stay behind it
           settle();
         },
         () => {
-          if (command[0] !== 'trackViewedItem') this.report(call, command, 'klaviyo.js', 'delivered');
+          if (command[0] !== 'trackViewedItem') this.report(call, command, 'delivered');
           settle();
         },
       );
@@ -138,54 +104,4 @@ export class Ladder {
     this.behind.length = 0;
     return n;
   }
-
-  private below(entry: InFlight, command: KlaviyoCommand): void {
-    if (command[0] === 'trackViewedItem') return; // exists only in klaviyo.js
-    const { call } = entry;
-    const kx = this.clientApi ? this.exchangeId() : undefined;
-    const request = this.clientApi
-      ? clientApiRequest(kx ? { ...call, identifiers: { _kx: kx, ...call.identifiers } } : call, command)
-      : undefined;
-    if (!this.clientApi || !request) {
-      this.toCloud(entry, command, this.clientApi ? say('noProfile') : say('clientApiOff'));
-      return;
-    }
-    this.report(call, command, 'client-api', 'queued');
-    void this.clientApi.post(request.path, request.body).then((taken) => {
-      if (taken) {
-        this.logger.debug(say('clientApiTook', command[0]));
-        this.report(call, command, 'client-api', 'delivered');
-      } else this.toCloud(entry, command, say('clientApiRefused'));
-    });
-  }
-
-  private toCloud(entry: InFlight, command: KlaviyoCommand, why: string): void {
-    if (entry.fell) return;
-    entry.fell = true;
-    if (entry.call.cloud === 'take') this.forwarder.forward(entry.call.message, 'klaviyo.js failed');
-    else if (entry.call.cloud === 'never') {
-      this.logger.warn(say('lost', entry.call.type, why));
-      this.report(entry.call, command, 'klaviyo.js', 'lost', why);
-    }
-  }
-}
-
-/** The Client API request for one command, or `undefined` when the call names no profile. */
-function clientApiRequest(
-  call: LadderCall,
-  command: KlaviyoCommand,
-): { path: 'events' | 'profiles'; body: JsonObject } | undefined {
-  if (command[0] === 'identify') {
-    const profile = { ...command[1], ...exchangeIdOf(call) };
-    const named = Object.keys(profileIdentifiers(profile)).length > 0;
-    return named ? { path: 'profiles', body: profileBody(profile) } : undefined;
-  }
-  if (command[0] === 'track' && Object.keys(call.identifiers).length) {
-    return { path: 'events', body: eventBody(command[1], command[2], call.identifiers, call.time) };
-  }
-  return undefined;
-}
-
-function exchangeIdOf(call: LadderCall): JsonObject {
-  return typeof call.identifiers._kx === 'string' ? { $exchange_id: call.identifiers._kx } : {};
 }

@@ -1,5 +1,6 @@
 import type { ForwardReason } from '../cloud/Forwarder.js';
 import type { MessageKey } from '../logger/messages.js';
+import { hasListData } from '../mapping/hasListData.js';
 import type { RudderMessage } from '../mapping/types.js';
 
 /** Where one call goes (docs/behaviour.md, "Routing"). */
@@ -36,29 +37,4 @@ export function routeOf(message: RudderMessage, listId: string | undefined): Rou
   return typeof type === 'string' && Object.prototype.hasOwnProperty.call(ROUTES, type)
     ? ROUTES[type](message, listId)
     : undefined;
-}
-
-/** The list-subscription fields of an identify (`traits.properties`), if it has any. */
-export function listFields(message: RudderMessage): Record<string, unknown> | undefined {
-  const read = (o: unknown, k: string): unknown =>
-    o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined;
-  const props = read(message.traits, 'properties') ?? read(read(message.context, 'traits'), 'properties');
-  return props !== null && typeof props === 'object' && !Array.isArray(props)
-    ? (props as Record<string, unknown>)
-    : undefined;
-}
-
-/**
- * True when an identify carries list data for cloud mode: a `listId`, `consent` or `smsConsent` in
- * `traits.properties`, or `subscribe` with a list id there or in the config.
- */
-export function hasListData(message: RudderMessage, configListId: string | undefined): boolean {
-  try {
-    const p = listFields(message);
-    if (!p) return false;
-    const present = (k: string) => p[k] !== undefined && p[k] !== null && p[k] !== '';
-    return present('listId') || present('consent') || present('smsConsent') || (present('subscribe') && !!configListId);
-  } catch {
-    return false;
-  }
 }

@@ -1,8 +1,12 @@
+import { PRIVATE_KEY_TEXT } from './messages.js';
+
 /**
- * The configuration mistakes, always said in full (even in the bundles, which otherwise log keys): a
- * person has to act on them. Each names the option and its script-tag attribute, the problem and the fix.
+ * The configuration mistakes, said in full (the bundles otherwise log keys): a person has to act on
+ * them. Each names the option and its script-tag attribute, the problem and the fix. The texts travel
+ * in the lower tiers chunk, brought when there is a mistake to explain (docs/architecture.md).
  */
 export const CONFIG_MESSAGES = {
+  keyPrivate: PRIVATE_KEY_TEXT,
   keyMissing:
     'The Klaviyo public API key is missing: set publicApiKey (script tag: data-public-api-key) to your 6-character public API key, from Klaviyo, Settings > API keys. Nothing is sent until then.',
   keyShape:
@@ -27,7 +31,10 @@ export const CONFIG_MESSAGES = {
     'The script tag attribute {0} is not an option of klaviyo-device-mode and is ignored. Did you mean {1}?',
 };
 
+/** A configuration mistake: its key in {@link CONFIG_MESSAGES} and the values its text names. */
+export type ConfigProblem = [key: keyof typeof CONFIG_MESSAGES, ...args: unknown[]];
+
 /** A configuration mistake in words, whether or not the log texts are installed. */
-export function explain(key: keyof typeof CONFIG_MESSAGES, ...args: unknown[]): string {
+export function explain(...[key, ...args]: ConfigProblem): string {
   return CONFIG_MESSAGES[key].replace(/\{(\d)\}/g, (_, i: string) => String(args[+i]));
 }

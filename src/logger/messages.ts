@@ -1,9 +1,6 @@
 import { MESSAGES_GLOBAL } from './messagesGlobal.js';
 
-/**
- * Said in full even when the log texts are not installed: a leaked private key must be revoked, and a
- * bare key would not say so.
- */
+/** A private key in a browser: it must be revoked (a configuration mistake, see configMessages.ts). */
 export const PRIVATE_KEY_TEXT =
   'publicApiKey is a Klaviyo PRIVATE API key (pk_...). It must never be put in a browser: revoke it now in Klaviyo (Settings > API keys) and use the 6-character public API key (site ID).';
 
@@ -94,6 +91,10 @@ export const MESSAGES = {
   forwardFailed: '{0} not forwarded: the forwarder failed.',
   forwarderResetFailed: 'forwarder reset failed.',
   forwarderStartStop: 'the cloud-mode forwarder failed to start or stop.',
+  tiersFailed:
+    'the Client API and cloud-mode tiers could not be loaded ({0}): what klaviyo.js did not take is kept and sent from a later page.',
+  tiersQueueFull:
+    'the Client API and cloud-mode tiers are still loading: more than {0} calls wait; the oldest was dropped.',
   tooBig: '{0} not forwarded: {1} bytes is over the {2}-byte limit per event.',
   queueFull: 'cloud-mode queue full ({0}): dropped the oldest event, {1} {2}.',
   queueDiscarded: 'cloud mode: {0} queued event(s) of the previous user discarded.',

@@ -5,8 +5,8 @@ import {
   subscriptionProfile,
 } from '../clientApi/clientApiBodies.js';
 import type { ConsentChannel } from '../config/KlaviyoOptions.js';
-import { subscriptionIntent } from '../core/subscriptionRequest.js';
-import { hasListData } from '../core/routes.js';
+import { subscriptionIntent } from '../tiers/subscriptionRequest.js';
+import { hasListData } from '../mapping/hasListData.js';
 import type { KlaviyoMetric } from '../mapping/KlaviyoMetric.js';
 import { mapIdentify } from '../mapping/mapIdentify.js';
 import { mapTrack } from '../mapping/mapTrack.js';

@@ -9,7 +9,6 @@ import { pageContext } from '../../util/pageContext.js';
 import { browserWindow } from '../../util/browserWindow.js';
 import { createSafeStorage } from '../../util/safeStorage.js';
 import { uuid } from '../../util/uuid.js';
-import { identifyFromForms } from '../identifyFromForms.js';
 import { IdentityStore } from './identityStore.js';
 
 type Props = Record<string, unknown>;
@@ -154,7 +153,7 @@ export function createKlaviyo(options: KlaviyoOptions, deps: DeviceModeDeps = {}
     getUserId: () => identity.userId,
     getUserTraits: () => ({ ...identity.traits }),
   };
-  identifyFromForms(core, () => api, win);
+  core.identifyFromForms(() => api);
   core.start();
   return api;
 }

@@ -2,7 +2,6 @@ import type { DeviceModeDeps } from '../../core/DeviceMode.js';
 import { DeviceMode } from '../../core/DeviceMode.js';
 import { asObject, field } from '../../mapping/readFields.js';
 import { browserWindow } from '../../util/browserWindow.js';
-import { identifyFromForms } from '../identifyFromForms.js';
 import { handOver } from './handOver.js';
 import type { RudderMessage } from '../../mapping/types.js';
 
@@ -37,7 +36,7 @@ export class Klaviyo {
     // The SDK's own log level (e.g. 'ERROR') applies unless a level was configured for us.
     const logLevel = dashboard.logLevel ?? pageOptions.logLevel ?? field(analytics, 'logLevel');
     this.core = new DeviceMode({ ...pageOptions, ...dashboard, ...(logLevel ? { logLevel } : {}) }, deps);
-    identifyFromForms(this.core, () => analytics, win);
+    this.core.identifyFromForms(() => analytics);
   }
 
   /** Called once by the SDK right after construction: starts loading klaviyo.js. */

@@ -1,7 +1,6 @@
 import type { KlaviyoOptions } from '../../config/KlaviyoOptions.js';
 import { DeviceMode, type DeviceModeDeps } from '../../core/DeviceMode.js';
 import { asObject, field } from '../../mapping/readFields.js';
-import { identifyFromForms } from '../identifyFromForms.js';
 import { handOver } from './handOver.js';
 
 /** What the SDK passes as each event method's third argument. */
@@ -47,7 +46,7 @@ export function createRudderStackIntegration(
   const core = new DeviceMode(options, deps);
   let destination: Record<string, unknown> = {};
   let sdk: unknown;
-  identifyFromForms(core, () => sdk, deps.window);
+  core.identifyFromForms(() => sdk);
   const take = (_analytics: unknown, _logger: unknown, event: RudderStackEvent): void =>
     handOver(core, field(event, 'message'), destination);
   return {

@@ -8,7 +8,6 @@ import { LOG_PREFIX } from '../../logger/createLogger.js';
 import { say } from '../../logger/say.js';
 import { createKlaviyo, type KlaviyoAnalytics } from '../analytics/createKlaviyo.js';
 import { misspeltAttributes, optionsFromDataset } from './optionsFromDataset.js';
-import { explain } from '../../logger/configMessages.js';
 
 /** The global the snippet and the bundle share. */
 export const GLOBAL_NAME = 'klaviyoDeviceMode';
@@ -43,8 +42,7 @@ function start(): void {
     ...optionsFromDataset(own?.dataset),
   };
   const api = createKlaviyo(options as never);
-  for (const [wrong, meant] of misspeltAttributes(own?.dataset))
-    api.core.logger.warn(explain('unknownAttribute', wrong, meant));
+  api.core.explain(misspeltAttributes(own?.dataset).map(([wrong, meant]) => [['unknownAttribute', wrong, meant]]));
   w[GLOBAL_NAME] = { ...api, load: () => api.core.logger.warn(say('alreadyStarted')) };
   for (const [method, ...args] of queued) {
     if ((METHODS as readonly string[]).includes(method))

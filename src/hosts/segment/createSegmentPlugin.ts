@@ -2,7 +2,6 @@ import type { KlaviyoOptions } from '../../config/KlaviyoOptions.js';
 import { LIBRARY_VERSION } from '../../version.js';
 import { DeviceMode, type DeviceModeDeps } from '../../core/DeviceMode.js';
 import type { RudderMessage } from '../../mapping/types.js';
-import { identifyFromForms } from '../identifyFromForms.js';
 
 /** The part of an analytics-next `Context` the plugin reads: its `event`, any object. */
 export interface SegmentContext {
@@ -42,7 +41,7 @@ export interface SegmentPlugin {
 export function createSegmentPlugin(options: KlaviyoOptions, deps: DeviceModeDeps = {}): SegmentPlugin {
   const core = new DeviceMode(options, deps);
   let host: unknown;
-  identifyFromForms(core, () => host, deps.window);
+  core.identifyFromForms(() => host);
   const handle = <C extends SegmentContext>(ctx: C): C => {
     const event = ctx?.event as Record<string, unknown> | undefined;
     if (event && typeof event === 'object') {

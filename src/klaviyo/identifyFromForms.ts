@@ -1,8 +1,7 @@
-import type { DeviceMode } from '../core/DeviceMode.js';
+import type { Logger } from '../logger/createLogger.js';
 import { say } from '../logger/say.js';
 import { asObject, asText } from '../mapping/readFields.js';
 import type { JsonObject } from '../mapping/types.js';
-import { browserWindow } from '../util/browserWindow.js';
 
 /** Klaviyo's window event for its signup forms; `detail.type` `submit` or `stepSubmit` carries the fields. */
 const FORMS_EVENT = 'klaviyoForms';
@@ -16,14 +15,12 @@ const FIELDS: Array<[string, string]> = [
 /**
  * With `identifyFromForms`, turn each Klaviyo form submission that carries an email or a phone
  * number (`detail.metaData`) into `host().identify(traits)`: the host analytics (our global,
- * RudderStack's or Segment's analytics instance), once per identity. Nothing when the option is off.
- * Never throws into the page.
+ * RudderStack's or Segment's analytics instance), once per identity. The core calls it when the option
+ * is on. Never throws into the page.
  */
-export function identifyFromForms(core: DeviceMode, host: () => unknown, win?: Window): void {
-  const target = browserWindow(win);
-  if (!core.config?.identifyFromForms || !target) return;
+export function identifyFromForms(win: Window, host: () => unknown, logger: Logger): void {
   let last = '';
-  target.addEventListener(FORMS_EVENT, (event) => {
+  win.addEventListener(FORMS_EVENT, (event) => {
     try {
       const detail = asObject((event as CustomEvent).detail);
       if (detail?.type !== 'submit' && detail?.type !== 'stepSubmit') return;
@@ -40,7 +37,7 @@ export function identifyFromForms(core: DeviceMode, host: () => unknown, win?: W
       if (typeof analytics?.identify === 'function')
         (analytics.identify as (t: JsonObject) => unknown).call(analytics, traits);
     } catch (error) {
-      core.logger.warn(say('formsIdentifyFailed', error));
+      logger.warn(say('formsIdentifyFailed', error));
     }
   });
 }

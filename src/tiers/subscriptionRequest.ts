@@ -2,7 +2,7 @@ import { messageIdentifiers, subscriptionBody, type SubscriptionChannels } from 
 import type { ResolvedConfig } from '../config/KlaviyoOptions.js';
 import { asObject, asText } from '../mapping/readFields.js';
 import type { JsonObject, RudderMessage } from '../mapping/types.js';
-import { listFields } from './routes.js';
+import { listFields } from '../mapping/hasListData.js';
 
 /** A list subscription a call asks for: the list, the profile's identifiers and the channels. */
 export interface SubscriptionIntent {
