@@ -145,6 +145,41 @@ for (const list of Object.keys(BLOCKLISTS) as Blocklist[]) {
   }
 }
 
+test('the page leaves before the lower tiers chunk arrives: the next page delivers each event exactly once', async ({
+  page,
+  context,
+  clientApi,
+  dataPlane,
+}) => {
+  await applyBlocklist(context, 'ghostery'); // klaviyo.js blocked: every call goes down the ladder at once
+  const held: Array<import('@playwright/test').Route> = [];
+  const chunkRequests: string[] = [];
+  await context.route('**/dist/klaviyo-device-mode.tiers.js', async (route) => {
+    chunkRequests.push(new URL(route.request().url()).pathname);
+    if (chunkRequests.length === 1)
+      held.push(route); // the first page never gets it
+    else await route.fallback();
+  });
+  await page.goto(storefront('ladder-leave-1', undefined));
+  await journey(page, 'o-leave');
+  const expected = sorted((await deliveries(page, clientApi, dataPlane)).expected);
+  expect(expected).toHaveLength(5);
+  await expect.poll(() => chunkRequests.length).toBe(1); // asked for, still on its way
+  expect(clientApi.requests).toEqual([]);
+  // The shopper moves on: the first page stores what waited for the chunk; the next page brings it.
+  await page.goto(storefront('ladder-leave-2', undefined));
+  for (const route of held) await route.abort().catch(() => {});
+  await expect
+    .poll(async () => sorted((await deliveries(page, clientApi, dataPlane)).clientApi), { timeout: 10_000 })
+    .toEqual(expected);
+  await page.waitForTimeout(1500); // nothing may arrive twice
+  const d = await deliveries(page, clientApi, dataPlane);
+  expect(sorted(d.clientApi)).toEqual(expected);
+  expect(d.identified.clientApi).toBe(1);
+  expect(d.klaviyo).toEqual([]);
+  expect(await page.evaluate(() => localStorage.getItem('kdm.AbC123.pending'))).toBeNull();
+});
+
 test('klaviyo.js arriving after the timeout: the Client API took the events, klaviyo.js still gets them all (same keys, so Klaviyo counts each once) and the identify', async ({
   page,
   context,

@@ -9,13 +9,16 @@ const CHUNK_GLOBAL = 'klaviyoDeviceModeTiers';
 /** Our own `<script>`, known only while the bundle is evaluated. */
 const own = typeof document === 'object' ? (document.currentScript as HTMLScriptElement | null) : null;
 
+/** The chunk on its way: one `<script>` however many ask, and a failure stands for this page. */
+let brought: Promise<LowerTiersModule> | undefined;
+
 /**
  * Brings the lower tiers into the browser files (`Klaviyo.min.js`, the IIFE; the build puts this in
  * place of the dynamic import): a `<script>` for the chunk from the same base URL, with the same query
  * and nonce, as the bundle itself was loaded. Rejects when the chunk cannot be loaded.
  */
 export const loadLowerTiers: LoadLowerTiers = (win) =>
-  new Promise<LowerTiersModule>((resolve, reject) => {
+  (brought ??= new Promise<LowerTiersModule>((resolve, reject) => {
     const w = win as unknown as Record<string, LowerTiersModule | undefined>;
     const take = () => (w[CHUNK_GLOBAL] ? resolve(w[CHUNK_GLOBAL]) : reject(new Error(`${CHUNK_FILE} is not ours`)));
     if (w[CHUNK_GLOBAL]) return take();
@@ -30,4 +33,4 @@ export const loadLowerTiers: LoadLowerTiers = (win) =>
     script.onload = take;
     script.onerror = () => reject(new Error(`${script.src} did not load`));
     (doc.head || doc.documentElement).appendChild(script);
-  });
+  }));
