@@ -124,10 +124,12 @@ export function lazyTiers(
     open() {
       closed = false;
       make();
-      if (made || !(config.cloudMode || stored().length)) return;
-      // At idle: cloud mode resumes its stored queue, or an earlier page's work waits.
-      if (win.requestIdleCallback) win.requestIdleCallback(bring, { timeout: IDLE_MAX_MS });
-      else setTimeout(bring, 1);
+      if (made || requested) return;
+      // At idle, off the page's start-up (a first localStorage read costs milliseconds): cloud mode
+      // resumes its stored queue, or an earlier page left work.
+      const check = () => (config.cloudMode || stored().length) && bring();
+      if (win.requestIdleCallback) win.requestIdleCallback(check, { timeout: IDLE_MAX_MS });
+      else setTimeout(check, 1);
     },
     close() {
       guard('forwarderStartStop', () => made?.dispose());
