@@ -1,6 +1,12 @@
 // Browser bundles. The npm ESM build (per-file modules + .d.ts) is emitted by `tsc -p tsconfig.build.json`.
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+const TIERS_FILE = 'dist/klaviyo-device-mode.tiers.js';
+/** The mark in src/core/loadLowerTiersScript.ts that the chunk's hash replaces (same length: the source map holds). */
+const TIERS_MARK = '%%KDM_TIERS_SHA384%%____________________________________________';
 
 const ts = () =>
   typescript({
@@ -26,6 +32,13 @@ const tiersByScript = () => ({
     if (!source.endsWith('/loadLowerTiers.js')) return null;
     return this.resolve(source.replace(/loadLowerTiers\.js$/, 'loadLowerTiersScript.ts'), importer, options);
   },
+  // The chunk is built first (below): its SHA-384 goes into the loader, for pages that pin with SRI.
+  renderChunk(code) {
+    if (!code.includes(TIERS_MARK)) return null;
+    const hash = createHash('sha384').update(readFileSync(TIERS_FILE)).digest('base64');
+    if (hash.length !== TIERS_MARK.length) throw new Error('the SHA-384 mark has the wrong length');
+    return { code: code.replace(TIERS_MARK, hash), map: null };
+  },
 });
 
 /** One IIFE: `input` exposed as `window[name]` (merged into an existing object). */
@@ -36,6 +49,9 @@ const iife = (input, file, name) => ({
 });
 
 export default [
+  // The lower tiers (the Client API, cloud mode), loaded by the two bundles below when first needed.
+  // First: the bundles carry its hash.
+  iife('src/tiers/createLowerTiers.ts', TIERS_FILE, 'klaviyoDeviceModeTiers'),
   // RudderStack JS SDK device-mode slot: defines window.Klaviyo_RS.Klaviyo.
   iife('src/hosts/rudderstack/bundle.ts', 'dist/Klaviyo.min.js', 'Klaviyo_RS'),
   // Script tag: starts itself from its data-* attributes, exposes window.klaviyoDeviceMode.
@@ -43,8 +59,6 @@ export default [
     ...iife('src/hosts/script/autostart.ts', 'dist/klaviyo-device-mode.iife.js'),
     output: { file: 'dist/klaviyo-device-mode.iife.js', format: 'iife', sourcemap: true },
   },
-  // The lower tiers (the Client API, cloud mode), loaded by the two bundles above when first needed.
-  iife('src/tiers/createLowerTiers.ts', 'dist/klaviyo-device-mode.tiers.js', 'klaviyoDeviceModeTiers'),
   // The message texts: loaded before our script, every log line carries its full text (see src/logger/messages.ts).
   {
     ...iife('src/logger/messagesBundle.ts', 'dist/klaviyo-device-mode.messages.js'),

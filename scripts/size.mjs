@@ -8,37 +8,44 @@ import { rollup } from 'rollup';
 
 const KIB = 1024;
 /**
- * `budget`: enforced, brotli (quality 11) bytes. `target`: the size goal, printed beside it.
- * The budgets are today's sizes plus a little: a regression guard that is lowered as the bundles shrink.
+ * `budget`: enforced, brotli (quality 11) bytes: today's sizes plus a little, a regression guard lowered
+ * as the files shrink. `goal`: the size asked for (issue "Size and start-up"), printed beside it with
+ * the distance. `lazy`: loaded only when needed, off the page's critical path.
  */
 const ARTIFACTS = [
-  // Device mode + cloud forwarder, for RudderStack's device-mode slot.
-  { file: 'dist/Klaviyo.min.js', budget: Math.round(14.65 * KIB), target: 4 * KIB },
-  // The script-tag bundle: the same plus the rudderanalytics-style API and its identity store.
-  { file: 'dist/klaviyo-device-mode.iife.js', budget: Math.round(15.45 * KIB), target: 5 * KIB },
+  // The critical path of RudderStack's device-mode slot (and of the custom integration by script tag).
+  { file: 'dist/Klaviyo.min.js', budget: 9_700, goal: 6_144 },
+  // The critical path of the script tag: the same plus the rudderanalytics-style API and its identity store.
+  { file: 'dist/klaviyo-device-mode.iife.js', budget: 10_800, goal: 6_656 },
+  // The lower tiers (the Client API, cloud mode), the configuration texts and identifyFromForms: loaded
+  // by the two files above, beside them, when first needed (at idle with cloud mode).
+  { file: 'dist/klaviyo-device-mode.tiers.js', budget: 8_050, lazy: true },
   // The inline snippet.
-  { file: 'dist/snippet.min.js', budget: 700, target: 700 },
+  { file: 'dist/snippet.min.js', budget: 700, goal: 700 },
   // What an app pays for `import { mapMessage } from 'klaviyo-device-mode/mapping'`, bundled and minified.
   {
     file: 'mapping-only import',
     entry: `export { mapMessage } from './dist/esm/mapping/index.js';`,
     budget: Math.round(3.55 * KIB),
-    target: 1.5 * KIB,
+    goal: 1.5 * KIB,
   },
-  // What a single-page app pays for the npm host, `import { createKlaviyo } from 'klaviyo-device-mode'`.
+  // What a single-page app pays for the npm host, `import { createKlaviyo } from 'klaviyo-device-mode'`:
+  // the entry (critical path), and the chunk its bundler splits off at the dynamic import.
   {
     file: 'npm import (createKlaviyo)',
     entry: `export { createKlaviyo } from './dist/esm/index.js';`,
-    budget: Math.round(14.9 * KIB),
+    budget: 10_550,
+    lazyBudget: 6_400,
   },
   // What an analytics-next app pays for `import { createSegmentPlugin } from 'klaviyo-device-mode/segment'`.
   {
     file: 'npm import (Segment plugin)',
     entry: `export { createSegmentPlugin } from './dist/esm/hosts/segment/createSegmentPlugin.js';`,
-    budget: Math.round(14.3 * KIB),
+    budget: 9_800,
+    lazyBudget: 6_400,
   },
   // The message texts, loaded only by those who want full log lines (debugging).
-  { file: 'dist/klaviyo-device-mode.messages.js', budget: Math.round(2.2 * KIB) },
+  { file: 'dist/klaviyo-device-mode.messages.js', budget: Math.round(2.2 * KIB), lazy: true },
 ];
 
 const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
@@ -54,7 +61,20 @@ async function bundle(code) {
   });
   const { output } = await build.generate({ format: 'es', plugins: [terser({ compress: { passes: 2 } })] });
   await build.close();
-  return Buffer.from(output[0].code);
+  const chunks = new Map(output.filter((o) => o.type === 'chunk').map((c) => [c.fileName, c]));
+  const eager = new Set();
+  const visit = (name) => {
+    if (eager.has(name)) return;
+    eager.add(name);
+    chunks.get(name).imports.forEach(visit);
+  };
+  for (const c of chunks.values()) if (c.isEntry) visit(c.fileName);
+  const join = (list) => Buffer.from(list.map((c) => c.code).join('\n'));
+  const all = [...chunks.values()];
+  return {
+    entry: join(all.filter((c) => eager.has(c.fileName))),
+    lazy: join(all.filter((c) => !eager.has(c.fileName))),
+  };
 }
 
 /**
@@ -86,25 +106,36 @@ const RUDDERSTACK_KLAVIYO_BROTLI = 4_248;
 const rows = [];
 const breakdowns = [];
 let failed = false;
-for (const { file, entry, budget, target } of ARTIFACTS) {
-  if (!entry && !existsSync(file)) {
-    console.error(`size: ${file} is missing; run npm run build first.`);
-    process.exit(1);
-  }
-  const bytes = entry ? await bundle(entry) : readFileSync(file);
+const row = (file, bytes, budget, goal, lazy) => {
   const size = brotli(bytes);
   const over = size > budget;
   failed ||= over;
   rows.push({
     file,
+    path: lazy ? 'lazy' : 'critical',
     min: bytes.length,
     gzip: gzipSync(bytes, { level: 9 }).length,
     brotli: size,
     budget,
     status: over ? 'OVER BUDGET' : 'ok',
-    goal: target ?? '',
+    goal: goal ?? '',
+    'to goal': goal ? (size <= goal ? 'met' : `+${size - goal}`) : '',
   });
-  if (!entry && existsSync(`${file}.map`)) breakdowns.push([file, byFolder(file, size)]);
+  return size;
+};
+for (const { file, entry, budget, goal, lazy, lazyBudget } of ARTIFACTS) {
+  if (entry) {
+    const { entry: first, lazy: rest } = await bundle(entry);
+    row(file, first, budget, goal, false);
+    if (rest.length) row(`${file}: its lazy chunk`, rest, lazyBudget, undefined, true);
+    continue;
+  }
+  if (!existsSync(file)) {
+    console.error(`size: ${file} is missing; run npm run build first.`);
+    process.exit(1);
+  }
+  const size = row(file, readFileSync(file), budget, goal, lazy);
+  if (!lazy && existsSync(`${file}.map`)) breakdowns.push([file, byFolder(file, size)]);
 }
 console.table(rows);
 for (const [file, table] of breakdowns) {
@@ -112,13 +143,17 @@ for (const [file, table] of breakdowns) {
   console.table(table);
 }
 // The anchor: RudderStack's own Klaviyo device-mode integration, as their CDN serves it (modern build).
-const slot = rows.find((r) => r.file === 'dist/Klaviyo.min.js');
-if (slot) {
-  const times = (slot.brotli / RUDDERSTACK_KLAVIYO_BROTLI).toFixed(1);
+for (const { file, brotli: size } of rows.filter(
+  (r) => r.path === 'critical' && /^dist\/(K|klaviyo-device-mode\.iife)/.test(r.file),
+)) {
+  const times = (size / RUDDERSTACK_KLAVIYO_BROTLI).toFixed(2);
   console.log(
-    `dist/Klaviyo.min.js is ${slot.brotli} B brotli: ${times}× RudderStack's own Klaviyo integration (${RUDDERSTACK_KLAVIYO_BROTLI} B), ${slot.brotli - RUDDERSTACK_KLAVIYO_BROTLI} B more.`,
+    `${file}: ${size} B brotli on the critical path, ${times}× RudderStack's own Klaviyo integration (${RUDDERSTACK_KLAVIYO_BROTLI} B), ${size - RUDDERSTACK_KLAVIYO_BROTLI} B more.`,
   );
 }
+console.log(
+  `What is left above the anchor, by part: see the folders above (mapping, core, klaviyo, config, hosts, logger, util); RudderStack's own spends about 1.5 KB on its Klaviyo logic and the rest on shared plumbing. \`npm run size:without\` prices each part.`,
+);
 if (failed) {
   console.error('size: an artifact is over its brotli budget.');
   process.exit(1);

@@ -1,18 +1,28 @@
-// Prices behaviours in bytes: builds dist/Klaviyo.min.js as `npm run build` does, but with some source
-// modules replaced by empty stand-ins, and prints each variant's brotli size. An experiment to inform
-// size decisions (README, PERFORMANCE); not part of `npm test`. Run: `node scripts/sizeWithout.mjs`.
+// Prices behaviours in bytes: builds dist/Klaviyo.min.js (the critical path) as `npm run build` does, but
+// with some source modules replaced by empty stand-ins, and prints each variant's brotli size. An
+// experiment to inform size decisions (docs/performance.md); not part of `npm test`.
+// Run: `npm run size:without`.
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { rollup } from 'rollup';
 import { brotliCompressSync, constants } from 'node:zlib';
 
-const NO_FORWARDER = {
-  'src/cloud/CloudForwarder.ts': 'export class CloudForwarder { forward() {} reset() {} dispose() {} }',
-};
 const NO_MAPPING = {
   'src/mapping/mapIdentify.ts':
     'export const identifyTraits = () => ({}); export const mapIdentify = () => ({ commands: [], warnings: [] });',
   'src/mapping/mapTrack.ts': 'export const mapTrack = () => ({ commands: [], warnings: [] });',
+};
+const NO_MAPPING_AT_ALL = {
+  'src/mapping/mapMessage.ts': 'export const mapMessage = () => ({ commands: [], warnings: [] });',
+};
+const NO_ACK = {
+  'src/klaviyo/KlaviyoTier.ts':
+    'export class KlaviyoTier { state = "idle"; onChange() {} start() {} send() { return { giveUp() {}, cancel() {} }; } takeBack() {} }',
+  'src/core/Ladder.ts':
+    'export class Ladder { deliver() {} get busy() { return false; } afterInFlight(w) { w(); } leave() {} clear() { return 0; } }',
+};
+const NO_RUDDERSTACK_CONSENT = {
+  'src/hosts/rudderstack/consentDenied.ts': 'export const consentDenied = () => false;',
 };
 const JSON_COPY = {
   'src/mapping/toJsonValue.ts':
@@ -21,9 +31,11 @@ const JSON_COPY = {
 };
 const VARIANTS = [
   ['as shipped', {}],
-  ['without the cloud forwarder', NO_FORWARDER],
   ['without identify and track mapping', NO_MAPPING],
-  ['without both', { ...NO_FORWARDER, ...NO_MAPPING }],
+  ['without any mapping', NO_MAPPING_AT_ALL],
+  ['without the acknowledgement (KlaviyoTier, Ladder)', NO_ACK],
+  ['without the mapping and the acknowledgement', { ...NO_MAPPING_AT_ALL, ...NO_ACK }],
+  ['without the RudderStack consent check', NO_RUDDERSTACK_CONSENT],
   ['hostile-input copy replaced by a JSON round trip', JSON_COPY],
 ];
 
@@ -39,6 +51,14 @@ async function size(stubs) {
           const path = Object.keys(stubs).find((p) => id.endsWith(p));
           unused.delete(path);
           return path ? stubs[path] : null;
+        },
+      },
+      // As the build does: the lower tiers come by a <script> of their own (rollup.config.mjs).
+      {
+        name: 'lower-tiers-by-script',
+        async resolveId(source, importer, options) {
+          if (!source.endsWith('/loadLowerTiers.js')) return null;
+          return this.resolve(source.replace(/loadLowerTiers\.js$/, 'loadLowerTiersScript.ts'), importer, options);
         },
       },
       typescript({

@@ -5,6 +5,8 @@ import type { LoadLowerTiers, LowerTiersModule } from '../tiers/LowerTiers.js';
 const CHUNK_FILE = 'klaviyo-device-mode.tiers.js';
 /** The global the chunk's IIFE defines. */
 const CHUNK_GLOBAL = 'klaviyoDeviceModeTiers';
+/** The chunk's SHA-384 (base64): the build writes it here, in place of this 64-character mark. */
+const CHUNK_SHA384 = '%%KDM_TIERS_SHA384%%____________________________________________';
 
 /** Our own `<script>`, known only while the bundle is evaluated. */
 const own = typeof document === 'object' ? (document.currentScript as HTMLScriptElement | null) : null;
@@ -15,7 +17,8 @@ let brought: Promise<LowerTiersModule> | undefined;
 /**
  * Brings the lower tiers into the browser files (`Klaviyo.min.js`, the IIFE; the build puts this in
  * place of the dynamic import): a `<script>` for the chunk from the same base URL, with the same query
- * and nonce, as the bundle itself was loaded. Rejects when the chunk cannot be loaded.
+ * and nonce, as the bundle itself was loaded, and its integrity when the bundle was loaded with one.
+ * Rejects when the chunk cannot be loaded.
  */
 export const loadLowerTiers: LoadLowerTiers = (win) =>
   (brought ??= new Promise<LowerTiersModule>((resolve, reject) => {
@@ -30,6 +33,11 @@ export const loadLowerTiers: LoadLowerTiers = (win) =>
     script.src = own.src.replace(/[^/?#]*(?=[?#]|$)/, CHUNK_FILE);
     const nonce = own.nonce || pageNonce(doc);
     if (nonce) script.nonce = nonce;
+    // A bundle pinned with Subresource Integrity pins its chunk too (its CDN already answers CORS).
+    if (own.integrity) {
+      script.integrity = `sha384-${CHUNK_SHA384}`;
+      script.crossOrigin = own.crossOrigin ?? 'anonymous';
+    }
     script.onload = take;
     script.onerror = () => reject(new Error(`${script.src} did not load`));
     (doc.head || doc.documentElement).appendChild(script);
