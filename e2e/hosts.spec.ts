@@ -341,3 +341,34 @@ test('a misspelt data-api-key: the minified bundle says in full sentences what i
   );
   expect(chunks).toEqual(['/dist/klaviyo-device-mode.tiers.js']); // beside the bundle, once for both lines
 });
+
+for (const chunk of ['as built', 'tampered'] as const) {
+  test(`a bundle pinned with Subresource Integrity pins its lower tiers chunk too (chunk ${chunk})`, async ({
+    page,
+    context,
+    clientApi,
+  }) => {
+    const sri = JSON.parse(readFileSync(new URL('../dist/sri.json', import.meta.url), 'utf8'));
+    const warnings: string[] = [];
+    page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+    // Ghostery's list: klaviyo.js blocked, so every call needs the chunk (the Client API rung).
+    await context.route('https://static.klaviyo.com/onsite/js/**', (route) => route.abort('blockedbyclient'));
+    if (chunk === 'tampered') {
+      await context.route('**/dist/klaviyo-device-mode.tiers.js', async (route) => {
+        const body = (await (await route.fetch()).text()).replace('a.klaviyo.com/client', 'evil.example/client');
+        await route.fulfill({ contentType: 'text/javascript', body });
+      });
+    }
+    const html = `<!doctype html><html><head><meta charset="utf-8">
+      <script src="/dist/klaviyo-device-mode.iife.js" integrity="${sri['klaviyo-device-mode.iife.js']}"
+        crossorigin="anonymous" data-public-api-key="AbC123"></script>
+      </head><body><script>klaviyoDeviceMode.identify('u1', { email: 'ada@example.com' });</script></body></html>`;
+    await page.goto(servePage(`sri-${chunk}`, html));
+    if (chunk === 'as built') {
+      await expect.poll(() => clientApi.taken('profiles').length, { timeout: 10_000 }).toBe(1);
+    } else {
+      await expect.poll(() => warnings.join('\n'), { timeout: 10_000 }).toContain('tiersFailed');
+      expect(clientApi.requests).toEqual([]);
+    }
+  });
+}
