@@ -58,6 +58,8 @@ test('data plane down, a reload, then up: every forwarded event arrives exactly 
 test('page leave: sendBeacon carries the queue to /beacon/v1/batch', async ({ page, dataPlane }) => {
   await blockKlaviyo(page);
   await page.goto(cloudPage(dataPlane, 'bc'));
+  // With cloud mode the lower tiers chunk comes at idle; the beacon is its own (the next test leaves sooner).
+  await page.waitForFunction(() => (window as any).klaviyoDeviceModeTiers);
   await page.evaluate(() => {
     (window as any).send('track', { event: 'Leaving', properties: {} });
     (window as any).send('screen', { name: 'Checkout' });
@@ -69,4 +71,31 @@ test('page leave: sendBeacon carries the queue to /beacon/v1/batch', async ({ pa
       ['track', 'bc-1', 'beacon'],
       ['screen', 'bc-2', 'beacon'],
     ]);
+});
+
+test('page leave before the lower tiers chunk arrives: the next page of the shop sends the calls, once', async ({
+  page,
+  context,
+  dataPlane,
+}) => {
+  await blockKlaviyo(page);
+  let first = true;
+  await context.route('**/dist/klaviyo-device-mode.tiers.js', async (route) => {
+    if (!first) return route.fallback();
+    first = false; // the first page never gets it
+  });
+  await page.goto(cloudPage(dataPlane, 'early'));
+  await page.evaluate(() => {
+    (window as any).send('track', { event: 'Leaving', properties: {} });
+    (window as any).send('screen', { name: 'Checkout' });
+  });
+  await page.goto(cloudPage(dataPlane, 'early-next'));
+  await expect
+    .poll(() => dataPlane.received.map((m) => [m.type, m.messageId]).sort(), { timeout: 10_000 })
+    .toEqual([
+      ['screen', 'early-2'],
+      ['track', 'early-1'],
+    ]);
+  await page.waitForTimeout(2000); // nothing arrives twice
+  expect(dataPlane.received.map((m) => m.messageId).sort()).toEqual(['early-1', 'early-2']);
 });
