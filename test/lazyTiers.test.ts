@@ -108,6 +108,26 @@ describe('the lower tiers chunk', () => {
     expect(uniqueIds([...first.clientApi.requests, ...next.clientApi.requests])).toEqual(['O-1', 'O-1_A']);
   });
 
+  it('the stored work survives a page that double-encodes arrays (Prototype.js 1.6 Array.prototype.toJSON)', async () => {
+    serveKlaviyo('error');
+    const proto = Array.prototype as unknown as { toJSON?: () => string };
+    proto.toJSON = function (this: unknown[]) {
+      return `[${this.map((v) => JSON.stringify(v)).join(',')}]`; // what Prototype.js 1.6 does
+    };
+    try {
+      const first = shop(() => new Promise(() => {}));
+      first.core.handle(identify('u1', { email: 'a@b.co' }));
+      first.core.handle({ ...ORDER, messageId: 'o1' });
+      window.dispatchEvent(new Event('pagehide'));
+    } finally {
+      delete proto.toJSON;
+    }
+    cleanPage();
+    serveKlaviyo('load');
+    const next = shop(() => chunk);
+    await vi.waitFor(() => expect(uniqueIds(next.clientApi.requests)).toEqual(['O-1', 'O-1_A']));
+  });
+
   it('a chunk that cannot load is logged; the work is kept for the next page', async () => {
     serveKlaviyo('error');
     const slow = slowChunk();

@@ -10,6 +10,15 @@ import { boundedPush } from '../util/boundedPush.js';
 import { LIBRARY_VERSION } from '../version.js';
 import { TIERS_PENDING_MAX } from './coreLimits.js';
 
+/**
+ * A `JSON.stringify` replacer that undoes every `toJSON` (a page's `Array.prototype.toJSON`, as
+ * Prototype.js 1.6 defines, would double-encode arrays): the holder still has the value as it was.
+ * What is stored here is the core's own JSON-safe copies, so nothing else needs `toJSON`.
+ */
+function ownValue(this: Record<string, unknown>, key: string): unknown {
+  return this[key];
+}
+
 /** The longest the idle-time load of the lower tiers waits for the page to be idle. */
 const IDLE_MAX_MS = 2_000;
 
@@ -113,7 +122,7 @@ export function lazyTiers(
     if (made || !pending.length) return;
     try {
       const all = [...stored(), ...pending].slice(-TIERS_PENDING_MAX);
-      storage().setItem(key, JSON.stringify(all));
+      storage().setItem(key, JSON.stringify(all, ownValue));
       pending = [];
     } catch {
       // storage unusable: kept in memory, in case the page comes back
