@@ -144,6 +144,27 @@ describe('the lower tiers chunk', () => {
     expect(JSON.parse(localStorage.getItem(KEY)!)).toHaveLength(2);
   });
 
+  it('whatever else the storage key holds is ignored, and a stored entry that is not work is skipped with a log line', async () => {
+    serveKlaviyo('error');
+    for (const junk of [
+      '{"a":1}',
+      '42',
+      'not json',
+      '[{"call":null,"commands":[["track","X",{}]]},{"message":{"type":"screen","messageId":"s0"},"reason":"screen"}]',
+    ]) {
+      localStorage.setItem(KEY, junk);
+      const { core, cloud, log } = shop(() => chunk, { clientApi: false });
+      expect(() => core.grantConsent()).not.toThrow();
+      core.handle(rudderMessage({ type: 'screen', name: 'Now', messageId: 's1' }));
+      await vi.waitFor(() => expect(cloud.forwarded.map((f) => f.message.messageId)).toContain('s1'));
+      if (junk.startsWith('[')) {
+        expect(cloud.forwarded.map((f) => f.message.messageId)).toEqual(['s0', 's1']);
+        expect(log.lines.some(([level, line]) => level === 'error' && line.includes('not forwarded'))).toBe(true);
+      }
+      window.dispatchEvent(new Event('pagehide'));
+    }
+  });
+
   it('a chunk of another version is not used', async () => {
     serveKlaviyo('error');
     const { core, log, clientApi } = shop(() => ({ ...chunk, LIBRARY_VERSION: '0.0.1' }));

@@ -56,9 +56,11 @@ export function lazyTiers(
   let resetDue = false;
   let pending: Pending[] = [];
   const storage = () => win.localStorage;
+  /** What earlier pages stored (a list; anything else in the key is not ours to read). */
   const stored = (): Pending[] => {
     try {
-      return (JSON.parse(storage().getItem(key) ?? '[]') as Pending[]) || [];
+      const value: unknown = JSON.parse(storage().getItem(key) ?? '[]');
+      return Array.isArray(value) ? (value as Pending[]) : [];
     } catch {
       return [];
     }
@@ -70,17 +72,23 @@ export function lazyTiers(
       // nothing stored
     }
   };
-  const guard = (what: Parameters<typeof say>[0], work: () => void, arg?: string) => {
+  const guard = (what: Parameters<typeof say>[0], work: () => void) => {
     try {
       work();
     } catch (error) {
-      logger.error(say(what, arg), error);
+      logger.error(say(what), error);
     }
   };
-  const run = (p: Pending) =>
-    'call' in p
-      ? guard('forwardFailed', () => p.commands.forEach((c) => made!.missed(p.call, c)), p.call.type)
-      : guard('forwardFailed', () => made!.forward(p.message, p.reason), describe(p.message.type));
+  /** Do one piece of work; one that throws (or a stored entry that is not work) is logged and skipped. */
+  const run = (p: Pending) => {
+    try {
+      if ('call' in p) for (const c of p.commands) made!.missed(p.call, c);
+      else made!.forward(p.message, p.reason);
+    } catch (error) {
+      const loose = p as { call?: { type?: unknown }; message?: { type?: unknown } } | null;
+      logger.error(say('forwardFailed', describe(loose?.call?.type ?? loose?.message?.type)), error);
+    }
+  };
   /** Make the tiers once they are here and allowed, then do what waited: earlier pages' work first. */
   const make = () => {
     if (!chunk || made || closed) return;
