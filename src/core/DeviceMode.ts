@@ -14,13 +14,14 @@ import { asText } from '../mapping/readFields.js';
 import { toJsonObject } from '../mapping/toJsonValue.js';
 import type { JsonObject, RudderMessage } from '../mapping/types.js';
 import { withDedupeKey } from '../mapping/withDedupeKey.js';
-import type { LadderCall, LoadLowerTiers, LowerTiersDeps, LowerTiersModule } from '../tiers/LowerTiers.js';
+import type { LadderCall, LoadLowerTiers, LowerTiersDeps } from '../tiers/LowerTiers.js';
 import { browserWindow } from '../util/browserWindow.js';
 import { removeStoredData } from '../util/safeStorage.js';
 import { uuid } from '../util/uuid.js';
 import { CONSENT_PENDING_CALLS_MAX } from './coreLimits.js';
 import { Gate } from './Gate.js';
 import { Ladder } from './Ladder.js';
+import { chunkLoader, type WithChunk } from './chunkLoader.js';
 import { lazyTiers, type ManagedTiers } from './lazyTiers.js';
 import { loadLowerTiers } from './loadLowerTiers.js';
 import { routeOf } from './routes.js';
@@ -49,7 +50,8 @@ export class DeviceMode {
   readonly config: ResolvedConfig | undefined;
   readonly logger: Logger;
   private readonly win: Window;
-  private readonly load: LoadLowerTiers;
+  /** The lower tiers chunk, brought once for whoever asks first. */
+  private readonly withChunk: WithChunk;
   private readonly klaviyo: KlaviyoTier | undefined;
   private readonly ladder: Ladder | undefined;
   /** The Client API and cloud mode: `undefined` when the integration is inert. */
@@ -70,7 +72,6 @@ export class DeviceMode {
 
   constructor(options: unknown, deps: DeviceModeDeps = {}) {
     this.win = browserWindow(deps.window) as Window;
-    this.load = deps.loadLowerTiers ?? loadLowerTiers;
     const problems: Array<[ConfigProblem, boolean?]> = [];
     let config: ResolvedConfig | undefined;
     try {
@@ -80,6 +81,7 @@ export class DeviceMode {
     }
     this.config = config;
     this.logger = createLogger(config?.logLevel ?? 'warn', deps.logSink);
+    this.withChunk = chunkLoader(deps.loadLowerTiers ?? loadLowerTiers, this.win, this.logger);
     this.explain(problems);
     this.consented = !config?.requireConsent;
     this.keepAll = !!(config?.cloudMode || deps.createForwarder);
@@ -94,7 +96,7 @@ export class DeviceMode {
       // Registered before the lower tiers' own: at page leave, calls still waiting for klaviyo.js go
       // down the ladder first, so that the tiers' page-leave beacon (or storage) carries them too.
       this.win.addEventListener('pagehide', () => this.ladder?.leave());
-      const tiers = lazyTiers(this.load, config, this.logger, this.win, deps);
+      const tiers = lazyTiers(this.withChunk, config, this.logger, this.win, deps);
       this.tiers = tiers;
       this.ladder = new Ladder(this.klaviyo, (call, command) => tiers.missed(call, command), config.onDelivery);
       // With requireConsent the tiers (cloud mode's stored queue, its tab heartbeat) start only on consent.
@@ -203,24 +205,6 @@ export class DeviceMode {
   identifyFromForms(host: () => unknown): void {
     if (this.config?.identifyFromForms && this.klaviyo)
       this.withChunk((chunk) => chunk?.identifyFromForms(this.win, host, this.logger));
-  }
-
-  /** Run `use` with the chunk once it is here, or with nothing when it cannot come. Never throws. */
-  private withChunk(use: (chunk?: LowerTiersModule) => void): void {
-    const run = (chunk?: LowerTiersModule) => {
-      try {
-        use(chunk);
-      } catch (error) {
-        this.logger.error(say('internal'), error);
-      }
-    };
-    try {
-      const chunk = this.load(this.win);
-      if ('then' in chunk) chunk.then(run, () => run());
-      else run(chunk);
-    } catch {
-      run();
-    }
   }
 
   /** Take one rudderanalytics-style message. Never throws. */

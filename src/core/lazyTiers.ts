@@ -5,9 +5,9 @@ import { describe } from '../logger/describe.js';
 import { say } from '../logger/say.js';
 import type { KlaviyoCommand, RudderMessage } from '../mapping/types.js';
 import { toJsonObject } from '../mapping/toJsonValue.js';
-import type { LadderCall, LoadLowerTiers, LowerTiers, LowerTiersDeps, LowerTiersModule } from '../tiers/LowerTiers.js';
+import type { LadderCall, LowerTiers, LowerTiersDeps, LowerTiersModule } from '../tiers/LowerTiers.js';
 import { boundedPush } from '../util/boundedPush.js';
-import { LIBRARY_VERSION } from '../version.js';
+import type { WithChunk } from './chunkLoader.js';
 import { TIERS_PENDING_MAX } from './coreLimits.js';
 
 /**
@@ -34,14 +34,14 @@ export interface ManagedTiers extends Omit<LowerTiers, 'dispose'> {
 }
 
 /**
- * The lower tiers (the Client API and cloud mode), brought by `load` the first time they are needed,
+ * The lower tiers (the Client API and cloud mode), brought by `withChunk` the first time they are needed,
  * or at idle when cloud mode is configured or an earlier page left work for them. What they are asked
  * to do before they arrive waits, in order; if the page leaves first, it is written to localStorage
  * (`kdm.<public key>.pending`) and the next page that brings them does it. Nothing thrown by them
  * reaches the host.
  */
 export function lazyTiers(
-  load: LoadLowerTiers,
+  withChunk: WithChunk,
   config: ResolvedConfig,
   logger: Logger,
   win: Window,
@@ -101,22 +101,13 @@ export function lazyTiers(
     pending = [];
     work.forEach(run);
   };
-  const arrived = (module: LowerTiersModule) => {
-    if (module.LIBRARY_VERSION !== LIBRARY_VERSION) throw new Error(`version ${module.LIBRARY_VERSION}`);
-    chunk = module;
-    make();
-  };
-  const failed = (error: unknown) => logger.warn(say('tiersFailed', String(error)));
   const bring = () => {
     if (requested || closed) return;
     requested = true;
-    try {
-      const module = load(win);
-      if ('then' in module) module.then(arrived).catch(failed);
-      else arrived(module);
-    } catch (error) {
-      failed(error);
-    }
+    withChunk((module) => {
+      chunk = module;
+      make();
+    });
   };
   const need = (p: Pending) => {
     if (closed) return;
