@@ -128,6 +128,24 @@ describe('the lower tiers chunk', () => {
     await vi.waitFor(() => expect(uniqueIds(next.clientApi.requests)).toEqual(['O-1', 'O-1_A']));
   });
 
+  it('is brought once for the tiers, the configuration sentences and identifyFromForms; a failure is logged once', async () => {
+    serveKlaviyo('error');
+    const slow = slowChunk();
+    const { core, log } = shop(slow.load, { sendPageAsTrack: 'yes', identifyFromForms: true });
+    core.identifyFromForms(() => undefined);
+    core.handle({ ...ORDER, messageId: 'o1' });
+    expect(slow.loads).toEqual([1]);
+    await slow.fail();
+    core.handle(rudderMessage({ type: 'screen', name: 'Later', messageId: 's1' }));
+    expect(slow.loads).toEqual([1]);
+    expect(log.lines.filter(([, line]) => line.includes('could not be loaded'))).toHaveLength(1);
+    // The sentence could not come: the configuration mistake is logged by its key, with where to read it.
+    expect(log.lines).toContainEqual([
+      'warn',
+      '[klaviyo-device-mode] notBoolean sendPageAsTrack (data-send-page-as-track) false (what it means: npmjs.com/package/klaviyo-device-mode#log-messages)',
+    ]);
+  });
+
   it('a chunk that cannot load is logged; the work is kept for the next page', async () => {
     serveKlaviyo('error');
     const slow = slowChunk();

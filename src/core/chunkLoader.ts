@@ -15,7 +15,8 @@ export type WithChunk = (use: (chunk?: LowerTiersModule) => void) => void;
 export function chunkLoader(load: LoadLowerTiers, win: Window, logger: Logger): WithChunk {
   /** `undefined` before it is asked for; `null` when it cannot come. */
   let chunk: LowerTiersModule | null | undefined;
-  let waiting: Array<(chunk?: LowerTiersModule) => void> | undefined;
+  /** The `use`s waiting while it is on its way. */
+  const waiting: Array<(chunk?: LowerTiersModule) => void> = [];
   const run = (use: (chunk?: LowerTiersModule) => void) => {
     try {
       use(chunk ?? undefined);
@@ -23,30 +24,23 @@ export function chunkLoader(load: LoadLowerTiers, win: Window, logger: Logger): 
       logger.error(say('internal'), error);
     }
   };
-  const settle = (module: LowerTiersModule | null) => {
+  const settle = (module: LowerTiersModule | null, error?: unknown) => {
+    if (module && module.LIBRARY_VERSION !== LIBRARY_VERSION) {
+      return settle(null, new Error(`version ${module.LIBRARY_VERSION}`));
+    }
+    if (!module) logger.warn(say('tiersFailed', String(error)));
     chunk = module;
-    const all = waiting ?? [];
-    waiting = undefined;
-    all.forEach(run);
-  };
-  const arrived = (module: LowerTiersModule) => {
-    if (module.LIBRARY_VERSION !== LIBRARY_VERSION) throw new Error(`version ${module.LIBRARY_VERSION}`);
-    settle(module);
-  };
-  const failed = (error: unknown) => {
-    logger.warn(say('tiersFailed', String(error)));
-    settle(null);
+    waiting.splice(0).forEach(run);
   };
   return (use) => {
     if (chunk !== undefined) return run(use);
-    if (waiting) return void waiting.push(use);
-    waiting = [use];
+    if (waiting.push(use) > 1) return; // on its way
     try {
       const module = load(win);
-      if ('then' in module) module.then(arrived).catch(failed);
-      else arrived(module);
+      if ('then' in module) module.then(settle, (error: unknown) => settle(null, error));
+      else settle(module);
     } catch (error) {
-      failed(error);
+      settle(null, error);
     }
   };
 }
