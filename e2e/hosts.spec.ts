@@ -172,6 +172,33 @@ test('the real @rudderstack/analytics-js loads our Klaviyo.min.js through destSD
     .toEqual({ revenue: 9.99 });
 });
 
+test('the real @rudderstack/analytics-js, klaviyo.js blocked: our Klaviyo.min.js loads its lower tiers chunk from destSDKBaseURL and the Client API takes the calls', async ({
+  page,
+  context,
+  dataPlane,
+  clientApi,
+}) => {
+  const files: string[] = [];
+  page.on('request', (r) => new URL(r.url()).pathname.startsWith('/dist/') && files.push(new URL(r.url()).pathname));
+  await context.route(/^https:\/\/(?!(static|static-tracking|a)\.klaviyo\.com)/, (route) => route.abort());
+  await context.route('https://static.klaviyo.com/onsite/js/**', (route) => route.abort('blockedbyclient'));
+  await page.goto(`/e2e/pages/rudderstack-sdk.html?dp=${encodeURIComponent(dataPlane.url)}&wk=${dataPlane.writeKey}`);
+  await page.evaluate(() => {
+    const r = (window as any).rudder;
+    r.identify('u1', { email: 'ada@example.com' });
+    r.track('Order Completed', { order_id: 'o-rs', revenue: 9.99, products: [{ product_id: 'p1', price: 9.99 }] });
+  });
+  await expect
+    .poll(() => clientApi.taken('events').map((b) => b.data.attributes.unique_id), { timeout: 15_000 })
+    .toEqual(['o-rs', 'o-rs_p1']);
+  expect(clientApi.taken('profiles')).toHaveLength(1);
+  // The SDK loaded our bundle from destSDKBaseURL; the bundle loaded its chunk from beside itself.
+  expect(files.filter((f) => f.endsWith('.js'))).toEqual([
+    '/dist/Klaviyo.min.js',
+    '/dist/klaviyo-device-mode.tiers.js',
+  ]);
+});
+
 test('the real @segment/analytics-next with our destination plugin registered', async ({ page, context }) => {
   await context.route(/^https:\/\/(?!(static|static-tracking|a)\.klaviyo\.com)/, (route) =>
     route.fulfill({ status: 200, contentType: 'application/json', body: '{}' }),
