@@ -308,6 +308,22 @@ describe('DeviceMode when klaviyo.js does not answer', () => {
 });
 
 describe('DeviceMode: the Client API tier', () => {
+  it('a Product Viewed klaviyo.js did not answer: the Client API takes Viewed Product once; trackViewedItem (klaviyo.js only) goes nowhere else', async () => {
+    vi.useFakeTimers();
+    serveKlaviyo('tracking-blocked');
+    const { core, cloud, clientApi, log } = deviceMode({ clientApi: true });
+    core.start();
+    core.handle(identify('u1', { email: 'a@b.co' }));
+    core.handle({ ...track('Product Viewed', { product_id: 'p1', name: 'Pooh' }), messageId: 'v1' });
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(clientApi.requests.map((r) => [r.path, r.body.data.attributes.unique_id])).toEqual([
+      ['profiles', undefined],
+      ['events', 'v1'],
+    ]);
+    expect(cloud.forwarded).toEqual([]);
+    expect(log.lines.filter(([, line]) => line.includes('trackViewedItem'))).toEqual([]);
+  });
+
   it('takes what klaviyo.js did not answer: the event with its unique_id, the profile; nothing reaches cloud mode', async () => {
     vi.useFakeTimers();
     serveKlaviyo('tracking-blocked');

@@ -2,7 +2,7 @@ import type { DeliveryReport } from '../config/KlaviyoOptions.js';
 import type { KlaviyoTier, Waiting } from '../klaviyo/KlaviyoTier.js';
 import type { KlaviyoCommand } from '../mapping/types.js';
 import type { LadderCall } from '../tiers/LowerTiers.js';
-import { report } from '../util/report.js';
+import { reportCall } from '../tiers/reportCall.js';
 
 interface InFlight {
   call: LadderCall;
@@ -21,16 +21,11 @@ export class Ladder {
 
   constructor(
     private readonly klaviyo: KlaviyoTier,
-    /** The rungs below klaviyo.js: given each command klaviyo.js did not answer in time. */
+    /** The rungs below klaviyo.js: given each command klaviyo.js did not answer in time (never `trackViewedItem`). */
     private readonly missed: (call: LadderCall, command: KlaviyoCommand) => void,
     /** The host's `onDelivery` listener. */
     private readonly onDelivery?: (report: DeliveryReport) => void,
   ) {}
-
-  private report(call: LadderCall, command: KlaviyoCommand, state: DeliveryReport['state']): void {
-    const what = command[0] === 'track' ? command[1] : command[0];
-    report(this.onDelivery, { messageId: call.messageId, type: call.type, what, tier: 'klaviyo.js', state });
-  }
 
   /** Send `commands` (the mapping of `call`) down the ladder. */
   deliver(call: LadderCall, commands: KlaviyoCommand[]): void {
@@ -43,7 +38,9 @@ export class Ladder {
     };
     this.inFlight.add(entry);
     for (const command of commands) {
-      if (command[0] !== 'trackViewedItem') this.report(call, command, 'queued');
+      // trackViewedItem exists only in klaviyo.js: it is neither reported nor carried down.
+      const down = command[0] !== 'trackViewedItem';
+      if (down) reportCall(this.onDelivery, call, command, 'klaviyo.js', 'queued');
       let settled = false;
       // eslint-disable-next-line prefer-const -- read by `settle` before it is assigned when Klaviyo answers at once
       let waiting: Waiting | undefined;
@@ -55,11 +52,11 @@ export class Ladder {
       waiting = this.klaviyo.send(
         command,
         () => {
-          this.missed(call, command); // first: what waits behind this call must stay behind it
+          if (down) this.missed(call, command); // first: what waits behind this call must stay behind it
           settle();
         },
         () => {
-          if (command[0] !== 'trackViewedItem') this.report(call, command, 'delivered');
+          if (down) reportCall(this.onDelivery, call, command, 'klaviyo.js', 'delivered');
           settle();
         },
       );

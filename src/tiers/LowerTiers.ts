@@ -31,7 +31,7 @@ export interface LadderCall {
  * (docs/architecture.md, "The lower tiers chunk"). Every method may throw; the core catches.
  */
 export interface LowerTiers {
-  /** klaviyo.js did not answer `command` (of `call`) in time: the Client API, else the cloud tier. */
+  /** klaviyo.js did not answer `command` (of `call`) in time: the Client API, else the cloud tier. Never `trackViewedItem` (klaviyo.js only). */
   missed(call: LadderCall, command: KlaviyoCommand): void;
   /**
    * What klaviyo.js cannot do at all: a list subscription through the Client API when it can take it,

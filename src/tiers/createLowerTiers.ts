@@ -3,15 +3,15 @@ import { eventBody, profileBody, profileIdentifiers } from '../clientApi/clientA
 import { exchangeId } from '../clientApi/exchangeId.js';
 import { CloudForwarder } from '../cloud/CloudForwarder.js';
 import { createUnconfiguredForwarder, type Forwarder } from '../cloud/Forwarder.js';
-import type { DeliveryReport, ResolvedConfig } from '../config/KlaviyoOptions.js';
+import type { ResolvedConfig } from '../config/KlaviyoOptions.js';
 import type { Logger } from '../logger/createLogger.js';
 import { describe } from '../logger/describe.js';
 import { say } from '../logger/say.js';
 import { asText } from '../mapping/readFields.js';
 import type { JsonObject, KlaviyoCommand } from '../mapping/types.js';
-import { report } from '../util/report.js';
 import { LIBRARY_VERSION } from '../version.js';
 import type { LadderCall, LowerTiers, LowerTiersDeps } from './LowerTiers.js';
+import { reportCall } from './reportCall.js';
 import { subscriptionRequest } from './subscriptionRequest.js';
 
 // The chunk also carries what is needed only when something is wrong or asked for (LowerTiersModule).
@@ -37,14 +37,7 @@ export function createLowerTiers(
     : undefined;
   let kx: string | undefined | null = null;
   const exchange = () => (kx === null ? (kx = exchangeId(win)) : kx);
-  const tell = (
-    call: { messageId: string; type: string },
-    what: string,
-    tier: DeliveryReport['tier'],
-    state: DeliveryReport['state'],
-    reason?: string,
-  ) => report(config.onDelivery, { messageId: call.messageId, type: call.type, what, tier, state, reason });
-  const whatOf = (command: KlaviyoCommand) => (command[0] === 'track' ? command[1] : command[0]);
+  const onDelivery = config.onDelivery;
 
   const toCloud = (call: LadderCall, command: KlaviyoCommand, why: string) => {
     if (call.fell) return;
@@ -52,13 +45,12 @@ export function createLowerTiers(
     if (call.cloud === 'take') forwarder.forward(call.message, 'klaviyo.js failed');
     else if (call.cloud === 'never') {
       logger.warn(say('lost', call.type, why));
-      tell(call, whatOf(command), 'klaviyo.js', 'lost', why);
+      reportCall(onDelivery, call, command, 'klaviyo.js', 'lost', why);
     }
   };
 
   return {
     missed(call, command) {
-      if (command[0] === 'trackViewedItem') return; // exists only in klaviyo.js
       const kx = clientApi && exchange();
       const request =
         clientApi && clientApiRequest(kx ? { ...call, identifiers: { _kx: kx, ...call.identifiers } } : call, command);
@@ -66,11 +58,11 @@ export function createLowerTiers(
         toCloud(call, command, clientApi ? say('noProfile') : say('clientApiOff'));
         return;
       }
-      tell(call, whatOf(command), 'client-api', 'queued');
+      reportCall(onDelivery, call, command, 'client-api', 'queued');
       void clientApi.post(request.path, request.body).then((taken) => {
         if (taken) {
           logger.debug(say('clientApiTook', command[0]));
-          tell(call, whatOf(command), 'client-api', 'delivered');
+          reportCall(onDelivery, call, command, 'client-api', 'delivered');
         } else toCloud(call, command, say('clientApiRefused'));
       });
     },
@@ -82,9 +74,9 @@ export function createLowerTiers(
       }
       const kept = forwarder.keep ? forwarder.keep(message) : message;
       const call = { messageId: asText(message.messageId) ?? '', type: describe(message.type) };
-      tell(call, 'subscription', 'client-api', 'queued');
+      reportCall(onDelivery, call, 'subscription', 'client-api', 'queued');
       void clientApi.post('subscriptions', request).then((taken) => {
-        if (taken) tell(call, 'subscription', 'client-api', 'delivered');
+        if (taken) reportCall(onDelivery, call, 'subscription', 'client-api', 'delivered');
         else forwarder.forward(kept, reason);
       });
     },
