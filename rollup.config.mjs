@@ -3,6 +3,7 @@ import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { tiersByScript } from './scripts/tiersByScript.mjs';
 
 const TIERS_FILE = 'dist/klaviyo-device-mode.tiers.js';
 /** The mark in src/core/loadLowerTiersScript.ts that the chunk's hash replaces (same length: the source map holds). */
@@ -22,17 +23,9 @@ const minify = () =>
     format: { comments: false },
   });
 
-/**
- * The browser files cannot split: their lower tiers come as a `<script>` of their own. This puts the
- * script loader (src/core/loadLowerTiersScript.ts) in place of the dynamic import npm apps get.
- */
-const tiersByScript = () => ({
-  name: 'lower-tiers-by-script',
-  async resolveId(source, importer, options) {
-    if (!source.endsWith('/loadLowerTiers.js')) return null;
-    return this.resolve(source.replace(/loadLowerTiers\.js$/, 'loadLowerTiersScript.ts'), importer, options);
-  },
-  // The chunk is built first (below): its SHA-384 goes into the loader, for pages that pin with SRI.
+/** The chunk is built first (below): its SHA-384 goes into the loader, for pages that pin with SRI. */
+const tiersHash = () => ({
+  name: 'lower-tiers-hash',
   renderChunk(code) {
     if (!code.includes(TIERS_MARK)) return null;
     const hash = createHash('sha384').update(readFileSync(TIERS_FILE)).digest('base64');
@@ -45,7 +38,7 @@ const tiersByScript = () => ({
 const iife = (input, file, name) => ({
   input,
   output: { file, format: 'iife', name, extend: true, sourcemap: true },
-  plugins: [tiersByScript(), ts(), minify()],
+  plugins: [tiersByScript(), tiersHash(), ts(), minify()],
 });
 
 export default [

@@ -5,6 +5,7 @@
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { rollup } from 'rollup';
+import { tiersByScript } from './tiersByScript.mjs';
 import { brotliCompressSync, constants } from 'node:zlib';
 
 const NO_MAPPING = {
@@ -53,14 +54,7 @@ async function size(stubs) {
           return path ? stubs[path] : null;
         },
       },
-      // As the build does: the lower tiers come by a <script> of their own (rollup.config.mjs).
-      {
-        name: 'lower-tiers-by-script',
-        async resolveId(source, importer, options) {
-          if (!source.endsWith('/loadLowerTiers.js')) return null;
-          return this.resolve(source.replace(/loadLowerTiers\.js$/, 'loadLowerTiersScript.ts'), importer, options);
-        },
-      },
+      tiersByScript(), // as the build does: the lower tiers come by a <script> of their own
       typescript({
         tsconfig: './tsconfig.json',
         include: ['src/**/*.ts'],
