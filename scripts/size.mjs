@@ -5,6 +5,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { eachMapping, TraceMap } from '@jridgewell/trace-mapping';
 import terser from '@rollup/plugin-terser';
 import { rollup } from 'rollup';
+import { criticalPath } from './criticalPath.mjs';
 
 const KIB = 1024;
 /**
@@ -61,20 +62,8 @@ async function bundle(code) {
   });
   const { output } = await build.generate({ format: 'es', plugins: [terser({ compress: { passes: 2 } })] });
   await build.close();
-  const chunks = new Map(output.filter((o) => o.type === 'chunk').map((c) => [c.fileName, c]));
-  const eager = new Set();
-  const visit = (name) => {
-    if (eager.has(name)) return;
-    eager.add(name);
-    chunks.get(name).imports.forEach(visit);
-  };
-  for (const c of chunks.values()) if (c.isEntry) visit(c.fileName);
-  const join = (list) => Buffer.from(list.map((c) => c.code).join('\n'));
-  const all = [...chunks.values()];
-  return {
-    entry: join(all.filter((c) => eager.has(c.fileName))),
-    lazy: join(all.filter((c) => !eager.has(c.fileName))),
-  };
+  const { critical, lazy } = criticalPath(output);
+  return { entry: Buffer.from(critical), lazy: Buffer.from(lazy) };
 }
 
 /**

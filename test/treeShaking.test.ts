@@ -2,10 +2,12 @@
 import typescript from '@rollup/plugin-typescript';
 import { rollup } from 'rollup';
 import { describe, expect, it } from 'vitest';
+import { criticalPath } from '../scripts/criticalPath.mjs';
 
 /**
  * Bundle `code` (an entry importing from src/) with rollup, as an app's bundler would; return every
- * chunk's code (`entry` alone is what the page loads first, `lazy` what comes by dynamic import).
+ * chunk's code: `entry`, what the page loads first (the entry and its static imports), and `lazy`,
+ * what only dynamic imports reach.
  */
 async function chunks(code: string): Promise<{ entry: string; lazy: string }> {
   const bundle = await rollup({
@@ -26,17 +28,8 @@ async function chunks(code: string): Promise<{ entry: string; lazy: string }> {
   });
   const { output } = await bundle.generate({ format: 'es' });
   await bundle.close();
-  const parts = output.flatMap((o) => (o.type === 'chunk' ? [o] : []));
-  return {
-    entry: parts
-      .filter((c) => c.isEntry)
-      .map((c) => c.code)
-      .join('\n'),
-    lazy: parts
-      .filter((c) => !c.isEntry)
-      .map((c) => c.code)
-      .join('\n'),
-  };
+  const { critical, lazy } = criticalPath(output);
+  return { entry: critical, lazy };
 }
 
 /** Everything the bundle holds, eager and lazy. */
