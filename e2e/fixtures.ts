@@ -55,6 +55,14 @@ export async function applyBlocklist(context: BrowserContext, list: Blocklist): 
   }
 }
 
+/**
+ * The network is closed: every https host but Klaviyo's (played by the stand-ins) is refused, as the
+ * real SDKs' own requests (their CDN, their config) would fail here anyway.
+ */
+export async function refuseOtherHosts(context: BrowserContext): Promise<void> {
+  await context.route(/^https:\/\/(?!(static|static-tracking|a)\.klaviyo\.com)/, (route) => route.abort());
+}
+
 /** Block every Klaviyo host, as DNS-level lists do: only cloud mode can deliver. */
 export async function blockKlaviyo(page: Page): Promise<void> {
   await applyBlocklist(page.context(), 'dns');

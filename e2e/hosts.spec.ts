@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, klaviyoReceived, servePage, test } from './fixtures.js';
+import { applyBlocklist, expect, klaviyoReceived, refuseOtherHosts, servePage, test } from './fixtures.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const README_BUNDLE_URL = 'https://your.cdn/klaviyo-device-mode.iife.js';
@@ -147,7 +147,7 @@ test('the real @rudderstack/analytics-js loads our Klaviyo.min.js through destSD
 }) => {
   const integrationRequests: string[] = [];
   page.on('request', (r) => r.url().endsWith('/Klaviyo.min.js') && integrationRequests.push(new URL(r.url()).pathname));
-  await context.route(/^https:\/\/(?!(static|static-tracking|a)\.klaviyo\.com)/, (route) => route.abort());
+  await refuseOtherHosts(context);
   await page.goto(`/e2e/pages/rudderstack-sdk.html?dp=${encodeURIComponent(dataPlane.url)}&wk=${dataPlane.writeKey}`);
   await page.evaluate(() => {
     const r = (window as any).rudder;
@@ -180,8 +180,8 @@ test('the real @rudderstack/analytics-js, klaviyo.js blocked: our Klaviyo.min.js
 }) => {
   const files: string[] = [];
   page.on('request', (r) => new URL(r.url()).pathname.startsWith('/dist/') && files.push(new URL(r.url()).pathname));
-  await context.route(/^https:\/\/(?!(static|static-tracking|a)\.klaviyo\.com)/, (route) => route.abort());
-  await context.route('https://static.klaviyo.com/onsite/js/**', (route) => route.abort('blockedbyclient'));
+  await refuseOtherHosts(context);
+  await applyBlocklist(context, 'ghostery'); // klaviyo.js blocked: every call needs the chunk
   await page.goto(`/e2e/pages/rudderstack-sdk.html?dp=${encodeURIComponent(dataPlane.url)}&wk=${dataPlane.writeKey}`);
   await page.evaluate(() => {
     const r = (window as any).rudder;
@@ -279,7 +279,7 @@ for (const via of ['script', 'npm'] as const) {
   }) => {
     const integrationFiles: string[] = [];
     page.on('request', (r) => r.url().endsWith('.min.js') && integrationFiles.push(new URL(r.url()).pathname));
-    await context.route(/^https:\/\/(?!(static|static-tracking|a)\.klaviyo\.com)/, (route) => route.abort());
+    await refuseOtherHosts(context);
     await page.goto(
       `/e2e/pages/rudderstack-custom.html?dp=${encodeURIComponent(dataPlane.url)}&wk=${dataPlane.writeKey}&via=${via}`,
     );
@@ -379,7 +379,7 @@ for (const chunk of ['as built', 'tampered'] as const) {
     const warnings: string[] = [];
     page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
     // Ghostery's list: klaviyo.js blocked, so every call needs the chunk (the Client API rung).
-    await context.route('https://static.klaviyo.com/onsite/js/**', (route) => route.abort('blockedbyclient'));
+    await applyBlocklist(context, 'ghostery');
     if (chunk === 'tampered') {
       await context.route('**/dist/klaviyo-device-mode.tiers.js', async (route) => {
         const body = (await (await route.fetch()).text()).replace('a.klaviyo.com/client', 'evil.example/client');
