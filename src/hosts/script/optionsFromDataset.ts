@@ -2,6 +2,28 @@ import type { KlaviyoOptions } from '../../config/KlaviyoOptions.js';
 import { dataAttribute } from '../../config/dataAttribute.js';
 
 /**
+ * The `data-*` attributes this package reads (as `dataset` keys), in the order a misspelt one is
+ * matched against: `text` (blank counts as absent), `flag` (`"false"` is false, any other value or the
+ * bare attribute true), `cloud` (cloud mode's two).
+ */
+const ATTRIBUTES: Record<string, 'text' | 'flag' | 'cloud'> = {
+  publicApiKey: 'text',
+  dataPlaneUrl: 'cloud',
+  writeKey: 'cloud',
+  sendPageAsTrack: 'flag',
+  additionalPageInfo: 'flag',
+  enforceEmailAsPrimary: 'flag',
+  requireConsent: 'flag',
+  listId: 'text',
+  loadTimeoutMs: 'text',
+  clientApi: 'flag',
+  identifyFromForms: 'flag',
+  logLevel: 'text',
+  nonce: 'text',
+};
+const KNOWN = Object.keys(ATTRIBUTES);
+
+/**
  * Options from the `data-*` attributes of the package's own `<script>`:
  * `data-public-api-key`, `data-data-plane-url` + `data-write-key` (cloud mode), `data-send-page-as-track`,
  * `data-additional-page-info`, `data-enforce-email-as-primary`, `data-list-id`, `data-require-consent`,
@@ -10,42 +32,15 @@ import { dataAttribute } from '../../config/dataAttribute.js';
 export function optionsFromDataset(dataset: DOMStringMap | undefined): Partial<KlaviyoOptions> {
   if (!dataset) return {};
   const out: Record<string, unknown> = {};
-  const flag = (v: string | undefined) => (v === undefined ? undefined : v !== 'false');
-  const set = (key: string, value: unknown) => {
-    if (value !== undefined && value !== '') out[key] = value;
-  };
-  set('publicApiKey', dataset.publicApiKey);
-  set('sendPageAsTrack', flag(dataset.sendPageAsTrack));
-  set('additionalPageInfo', flag(dataset.additionalPageInfo));
-  set('enforceEmailAsPrimary', flag(dataset.enforceEmailAsPrimary));
-  set('requireConsent', flag(dataset.requireConsent));
-  set('listId', dataset.listId);
-  set('loadTimeoutMs', dataset.loadTimeoutMs);
-  set('clientApi', flag(dataset.clientApi));
-  set('identifyFromForms', flag(dataset.identifyFromForms));
-  set('logLevel', dataset.logLevel);
-  set('nonce', dataset.nonce);
+  for (const [key, kind] of Object.entries(ATTRIBUTES)) {
+    const value = dataset[key];
+    if (kind === 'text' && value) out[key] = value;
+    if (kind === 'flag' && value !== undefined) out[key] = value !== 'false';
+  }
   if (dataset.dataPlaneUrl || dataset.writeKey)
     out.cloudMode = { dataPlaneUrl: dataset.dataPlaneUrl, writeKey: dataset.writeKey };
   return out;
 }
-
-/** The `data-*` attributes this package reads (as `dataset` keys). */
-const KNOWN = [
-  'publicApiKey',
-  'dataPlaneUrl',
-  'writeKey',
-  'sendPageAsTrack',
-  'additionalPageInfo',
-  'enforceEmailAsPrimary',
-  'requireConsent',
-  'listId',
-  'loadTimeoutMs',
-  'clientApi',
-  'identifyFromForms',
-  'logLevel',
-  'nonce',
-];
 
 /**
  * Attributes of our `<script>` that look like a misspelt option (`data-api-key`), each with the
