@@ -1,4 +1,6 @@
 /** Types of the Klaviyo server-API stand-in (klaviyoServerApi.mjs). */
+import type { KlaviyoAccount } from './klaviyoAccount.mjs';
+
 export const STAND_IN_PRIVATE_KEY: string;
 
 /** Why Klaviyo would refuse one event's attributes (with its profile), or undefined. */
@@ -14,6 +16,8 @@ export interface KlaviyoServerApiRequest {
 export interface KlaviyoServerApiStandIn {
   url: string;
   privateApiKey: string;
+  /** The Klaviyo account events land in (undefined with `keep: false`). */
+  account: KlaviyoAccount | undefined;
   /** Every request answered (kept only with `keep: true`). */
   requests: KlaviyoServerApiRequest[];
   /** Every event taken (bulk or single), flattened, with its `profile`. */
@@ -33,4 +37,5 @@ export function startKlaviyoServerApi(options?: {
   latencyMs?: number;
   keep?: boolean;
   log?: boolean;
+  account?: KlaviyoAccount;
 }): Promise<KlaviyoServerApiStandIn>;

@@ -7,6 +7,7 @@
 // `Retry-After`, 5xx, or to take `latencyMs` per request. It counts events as Klaviyo keeps them: one
 // per profile, metric and `unique_id`.
 import { createServer } from 'node:http';
+import { createKlaviyoAccount } from './klaviyoAccount.mjs';
 
 export const STAND_IN_PRIVATE_KEY = 'pk_standin0000000000000000000000000';
 
@@ -72,7 +73,9 @@ function check(path, body) {
 }
 
 /**
- * Start the stand-in. `keep: false` counts without keeping bodies (for the benchmark). Returns its
+ * Start the stand-in. `keep: false` counts without keeping bodies (for the benchmark); `account` is
+ * the Klaviyo account model events land in (klaviyoAccount.mjs: share one with the Client API
+ * stand-in to see every path in one place). Returns its
  * URL, `requests` (path, status, body, at), `events()` (every event taken, with its profile),
  * `unique()` (events counted as Klaviyo keeps them), `fail(status, times, retryAfter)`,
  * `setLatency(ms)` and `close()`.
@@ -83,6 +86,7 @@ export async function startKlaviyoServerApi({
   latencyMs = 0,
   keep = true,
   log = false,
+  account = keep ? createKlaviyoAccount() : undefined,
 } = {}) {
   const requests = [];
   const events = [];
@@ -101,6 +105,7 @@ export async function startKlaviyoServerApi({
     ]);
     kept.add(key);
     if (keep) events.push({ profile, ...attributes });
+    account?.record({ profile, event: attributes, via: 'server', path: 'server' });
   };
 
   const server = createServer((req, res) => {
@@ -170,6 +175,8 @@ export async function startKlaviyoServerApi({
   await new Promise((done) => server.listen(port, '127.0.0.1', done));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
+    /** The Klaviyo account events land in (shared with the Client API stand-in when given). */
+    account,
     privateApiKey,
     requests,
     /** Every event taken (bulk or single), flattened, with its `profile`. */

@@ -1,6 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeviceMode } from '../src/core/DeviceMode.js';
-import { cleanPage, klaviyoReceived, runStandIn, serveKlaviyo } from './helpers/klaviyoScript.js';
+import {
+  cleanPage,
+  klaviyoAnswers,
+  klaviyoJsSent,
+  klaviyoNet,
+  klaviyoReceived,
+  runStandIn,
+  serveKlaviyo,
+} from './helpers/klaviyoScript.js';
 import { deviceMode, fakeClientApi, recordingSink } from './helpers/harness.js';
 import { clone, identify, page, rudderMessage, track } from './helpers/messages.js';
 
@@ -9,85 +17,110 @@ const warnings = (lines: Array<[string, string]>) =>
 const NOT_DELIVERED = (type: string) =>
   `[klaviyo-device-mode] ${type} not delivered (klaviyo.js failed): it needs cloud mode. Set cloudMode { dataPlaneUrl, writeKey } to forward it to our endpoint (klaviyo-device-mode/server) or a RudderStack data plane.`;
 
+/** A minute after the test messages were made (their originalTimestamp). */
+const NOW = new Date('2026-11-23T00:01:00.000Z');
+
 beforeEach(() => {
   cleanPage();
   localStorage.clear(); // what an earlier test's page left for the next page
-  vi.useRealTimers();
+  vi.useFakeTimers({ now: NOW });
 });
 
+/** The Klaviyo profile an email names, as the account behind the Client API stand-in resolved it. */
+const profileOf = (email: string) => klaviyoNet().clientApi.account.profileOf({ email })?.id;
+/** What klaviyo.js itself sent, as Klaviyo recorded it: metric, dedupe key, profile, via which path. */
+const sentByKlaviyoJs = () => klaviyoJsSent().map((e) => [e.metric, e.dedupeKey, e.profileId, e.path]);
+
 describe('DeviceMode with klaviyo.js working', () => {
-  it('pushes the mapped commands, in call order, each track with its dedupe key; working on the first answer', () => {
+  it('a known shopper: tracks made while its identify is on its way wait for its answer, then go to klaviyo.js with their dedupe keys', async () => {
     serveKlaviyo('load');
     const { core, cloud } = deviceMode();
     core.start();
     expect(core.status).toBe('working');
     core.handle(identify('u1', { email: 'ada@example.com' }));
-    core.handle(track('Product Viewed', { name: 'Pooh', product_id: '1' }));
+    core.handle({ ...track('Product Viewed', { name: 'Pooh', product_id: '1' }), messageId: 'v1' });
     core.handle({ ...track('Checked Out', { revenue: '5' }), messageId: 'm-3' });
+    // klaviyo.js answers an identify only once Klaviyo did (debounced 300 ms): a track pushed now would
+    // find the shopper anonymous and land in klaviyo.js's own cache.
+    expect(klaviyoReceived()).toEqual([['identify', { $email: 'ada@example.com', $id: 'u1' }]]);
+    await klaviyoAnswers();
     expect(klaviyoReceived()).toEqual([
       ['identify', { $email: 'ada@example.com', $id: 'u1' }],
-      ['track', 'Viewed Product', { ProductName: 'Pooh', ProductID: '1', $event_id: 'msg-1' }],
+      ['track', 'Viewed Product', { ProductName: 'Pooh', ProductID: '1', $event_id: 'v1' }],
       ['trackViewedItem', { Title: 'Pooh', ItemId: '1' }],
       ['track', 'Checked Out', { $value: 5, $event_id: 'm-3' }],
+    ]);
+    const ada = profileOf('ada@example.com');
+    expect(sentByKlaviyoJs()).toEqual([
+      ['Viewed Product', 'v1', ada, 'events'],
+      ['Checked Out', 'm-3', ada, 'events'],
     ]);
     expect(cloud.forwarded).toEqual([]);
   });
 
-  it('an order keeps its own dedupe keys: order id, order id + line', () => {
+  it('an order keeps its own dedupe keys: order id, order id + line', async () => {
     serveKlaviyo('load');
     const { core } = deviceMode();
     core.start();
+    core.handle(identify('u1', { email: 'ada@example.com' }));
     core.handle(track('Order Completed', { order_id: 'o1', revenue: 9, products: [{ product_id: 'p1', price: 9 }] }));
-    const keys = klaviyoReceived().map((c: any) => [c[1], c[2].$event_id]);
-    expect(keys).toEqual([
-      ['Placed Order', 'o1'],
-      ['Ordered Product', 'o1_p1'],
+    await klaviyoAnswers();
+    const ada = profileOf('ada@example.com');
+    expect(sentByKlaviyoJs()).toEqual([
+      ['Placed Order', 'o1', ada, 'events'],
+      ['Ordered Product', 'o1_p1', ada, 'events'],
     ]);
   });
 
-  it('calls made before klaviyo.js arrives wait in its queue, in order, and are answered when it does', () => {
-    vi.useFakeTimers();
+  it('calls made before klaviyo.js arrives wait, in order, and are answered when it does', async () => {
     const inserted = serveKlaviyo('hang');
     const { core, cloud } = deviceMode();
     core.start();
     expect(core.status).toBe('loading');
     expect(core.acceptsCalls).toBe(true);
     core.handle(identify('u1', { email: 'a@b.co' }));
-    core.handle(track('First', {}));
-    core.handle(track('Second', {}));
+    core.handle({ ...track('First', {}), messageId: 'm1' });
+    core.handle({ ...track('Second', {}), messageId: 'm2' });
     expect(klaviyoReceived()).toEqual([]);
-    vi.advanceTimersByTime(2_000);
+    await vi.advanceTimersByTimeAsync(2_000);
     runStandIn(inserted[0]);
     expect(core.status).toBe('working');
+    await klaviyoAnswers();
     expect(klaviyoReceived()).toEqual([
       ['identify', { $email: 'a@b.co', $id: 'u1' }],
-      ['track', 'First', { $event_id: 'msg-1' }],
-      ['track', 'Second', { $event_id: 'msg-1' }],
+      ['track', 'First', { $event_id: 'm1' }],
+      ['track', 'Second', { $event_id: 'm2' }],
     ]);
-    vi.advanceTimersByTime(60_000);
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(cloud.forwarded).toEqual([]);
   });
 
-  it('does not push an identify identical to the last one; reset clears that state', () => {
+  it('does not push an identify identical to the last one; reset clears that state', async () => {
     serveKlaviyo('load');
     const { core, cloud } = deviceMode();
     core.start();
     core.handle(identify('u1', { email: 'a@b.co' }));
     core.handle(identify('u1', { email: 'a@b.co' }));
-    core.handle(identify('u1', { email: 'a@b.co', plan: 'pro' }));
-    core.reset();
+    await klaviyoAnswers();
     core.handle(identify('u1', { email: 'a@b.co', plan: 'pro' }));
     expect(klaviyoReceived().map((c) => JSON.stringify(c))).toEqual([
       '["identify",{"$email":"a@b.co","$id":"u1"}]',
       '["identify",{"$email":"a@b.co","$id":"u1","plan":"pro"}]',
-      '["identify",{"$email":"a@b.co","$id":"u1","plan":"pro"}]',
     ]);
-    // The lower tiers were not needed yet: the reset reaches them once they are (what they take over
-    // from earlier pages goes too), before anything else does.
-    expect(cloud.resets()).toBe(0);
-    core.handle(rudderMessage({ type: 'screen', name: 'Home' }));
+    core.reset();
+    // The same identify again after the logout is pushed… to the rungs below: klaviyo.js still holds
+    // the previous shopper in memory on this page.
+    core.handle(identify('u1', { email: 'a@b.co', plan: 'pro' }));
+    expect(klaviyoReceived()).toHaveLength(2);
+    // The lower tiers were not needed before the reset: it reaches them once they are (what they take
+    // over from earlier pages goes too), before anything else does.
     expect(cloud.resets()).toBe(1);
-    expect(cloud.forwarded).toHaveLength(1);
+    // Down the ladder: the previous shopper's identify klaviyo.js had not answered yet when they logged
+    // out (theirs, sent now), then the new one.
+    expect(cloud.forwarded.map((f) => [f.message.type, (f.message.context as any).traits.plan, f.reason])).toEqual([
+      ['identify', 'pro', 'klaviyo.js failed'],
+      ['identify', 'pro', 'klaviyo.js failed'],
+    ]);
   });
 
   it('reset expires the Klaviyo identity cookie', () => {
@@ -97,7 +130,7 @@ describe('DeviceMode with klaviyo.js working', () => {
     expect(document.cookie).not.toContain('__kla_id=abc');
   });
 
-  it('page: nothing by default; a named track with sendPageAsTrack', () => {
+  it('page: nothing by default; a named track with sendPageAsTrack', async () => {
     serveKlaviyo('load');
     const plain = deviceMode().core;
     plain.start();
@@ -105,8 +138,13 @@ describe('DeviceMode with klaviyo.js working', () => {
     expect(klaviyoReceived()).toEqual([]);
     const { core } = deviceMode({ sendPageAsTrack: true });
     core.start();
-    core.handle(page('Cart', 'Shop'));
-    expect(klaviyoReceived()).toEqual([['track', 'Viewed Shop Cart page', { $event_id: 'msg-1' }]]);
+    core.handle(identify('u1', { email: 'a@b.co' }));
+    core.handle({ ...page('Cart', 'Shop'), messageId: 'p1' });
+    await klaviyoAnswers();
+    expect(klaviyoReceived()).toEqual([
+      ['identify', { $email: 'a@b.co', $id: 'u1' }],
+      ['track', 'Viewed Shop Cart page', { $event_id: 'p1' }],
+    ]);
   });
 
   it('routes group and screen to cloud mode, warns on alias and unknown types', () => {
@@ -152,10 +190,12 @@ describe('DeviceMode with klaviyo.js working', () => {
     expect(withList.cloud.forwarded.map((f) => f.reason)).toEqual(['list subscription']);
   });
 
-  it('a throwing klaviyo.push is logged, never thrown to the host; the call goes down the ladder', () => {
+  it('a throwing klaviyo.push is logged, never thrown to the host; the call goes down the ladder', async () => {
     serveKlaviyo('load');
     const { core, log, cloud } = deviceMode();
     core.start();
+    core.handle(identify('u1', { email: 'a@b.co' }));
+    await klaviyoAnswers();
     (window as any).klaviyo.push = () => {
       throw new Error('vendor bug');
     };
@@ -166,8 +206,7 @@ describe('DeviceMode with klaviyo.js working', () => {
 });
 
 describe('DeviceMode when klaviyo.js does not answer', () => {
-  it('EasyPrivacy (klaviyo.js loads, its module is blocked): blocked after the timeout, every call goes down once', () => {
-    vi.useFakeTimers();
+  it('EasyPrivacy (klaviyo.js loads, its module is blocked): blocked after the timeout, every call goes down once', async () => {
     serveKlaviyo('tracking-blocked');
     const { core, cloud, log } = deviceMode({ sendPageAsTrack: true });
     core.start();
@@ -178,9 +217,9 @@ describe('DeviceMode when klaviyo.js does not answer', () => {
     early.properties = { mutated: true }; // the host changes its object after the call
     core.handle(page('Cart'));
     expect(core.status).toBe('loading');
-    vi.advanceTimersByTime(2_999);
+    await vi.advanceTimersByTimeAsync(2_999);
     expect(cloud.forwarded).toEqual([]);
-    vi.advanceTimersByTime(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(core.status).toBe('blocked');
     core.handle(track('After', { x: 1 }));
     expect(cloud.forwarded.map((f) => [f.message.type, f.message.event ?? null, f.reason])).toEqual([
@@ -196,30 +235,29 @@ describe('DeviceMode when klaviyo.js does not answer', () => {
     ]);
   });
 
-  it('a late klaviyo.js gets every call it missed (the profile does not split) and works again for later calls', () => {
-    vi.useFakeTimers();
+  it('a late klaviyo.js gets the identify it missed (the profile does not split) and later calls; earlier tracks went down once', async () => {
     const inserted = serveKlaviyo('hang');
     const { core, cloud } = deviceMode();
     core.start();
     core.handle(identify('u1', { email: 'a@b.co' }));
-    core.handle(track('Early', {}));
-    vi.advanceTimersByTime(3_000);
+    core.handle({ ...track('Early', {}), messageId: 'e1' });
+    await vi.advanceTimersByTimeAsync(3_000);
     expect(core.status).toBe('blocked');
-    expect(cloud.forwarded).toHaveLength(2);
+    expect(cloud.forwarded.map((f) => [f.message.type, f.message.messageId])).toEqual([
+      ['identify', 'msg-1'],
+      ['track', 'e1'],
+    ]);
     runStandIn(inserted[0]);
     expect(core.status).toBe('working');
-    core.handle(track('Later', {}));
-    vi.advanceTimersByTime(60_000);
+    await klaviyoAnswers(); // its identify, answered late, confirms the shopper for later calls
+    core.handle({ ...track('Later', {}), messageId: 'l1' });
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(klaviyoReceived()).toEqual([
       ['identify', { $email: 'a@b.co', $id: 'u1' }],
-      ['track', 'Early', { $event_id: 'msg-1' }],
-      ['track', 'Later', { $event_id: 'msg-1' }],
+      ['track', 'Later', { $event_id: 'l1' }],
     ]);
-    // 'Early' reached Klaviyo twice, with one dedupe key: the cloud copy carries the same messageId.
-    expect(cloud.forwarded.map((f) => [f.message.event ?? null, f.message.messageId])).toEqual([
-      [null, 'msg-1'],
-      ['Early', 'msg-1'],
-    ]);
+    expect(cloud.forwarded).toHaveLength(2);
+    expect(sentByKlaviyoJs().map(([metric, key]) => [metric, key])).toEqual([['Later', 'l1']]);
   });
 
   it('the script blocked (Ghostery): blocked at once, no waiting', () => {
@@ -227,21 +265,25 @@ describe('DeviceMode when klaviyo.js does not answer', () => {
     const { core, cloud } = deviceMode();
     core.start();
     expect(core.status).toBe('blocked');
-    core.handle(track('A', {}));
+    core.handle({ ...track('A', {}), userId: 'u1' });
     expect(cloud.forwarded.map((f) => f.message.event)).toEqual(['A']);
   });
 
-  it('a call without a messageId gets one, the same in klaviyo.js and in the cloud copy', () => {
-    vi.useFakeTimers();
+  it('a call without a messageId gets one: the same dedupe key on every path', async () => {
     serveKlaviyo('tracking-blocked');
     const { core, cloud } = deviceMode();
     core.start();
-    core.handle({ ...track('A', {}), messageId: undefined });
-    vi.advanceTimersByTime(3_000);
+    core.handle({ ...track('A', {}), messageId: undefined, userId: 'u1' });
+    await vi.advanceTimersByTimeAsync(3_000);
     const key = cloud.forwarded[0].message.messageId;
     expect(key).toMatch(/^[0-9a-f-]{36}$/);
-    const queued = (window as any)._klOnsite.find((c: unknown[]) => c[0] === 'track');
-    expect(queued[2].$event_id).toBe(key);
+    cleanPage();
+    serveKlaviyo('load');
+    const working = deviceMode().core;
+    working.start();
+    working.handle({ ...track('B', {}), messageId: undefined, userId: 'u1' });
+    await klaviyoAnswers();
+    expect(sentByKlaviyoJs()[0][1]).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('an identify with list data is forwarded once, not twice, when klaviyo.js is blocked', () => {
@@ -257,7 +299,7 @@ describe('DeviceMode when klaviyo.js does not answer', () => {
     const log = recordingSink();
     const core = new DeviceMode({ publicApiKey: 'AbC123', clientApi: false }, { logSink: log.sink });
     core.start();
-    core.handle(track('A', {}));
+    core.handle({ ...track('A', {}), userId: 'u1' });
     core.handle(rudderMessage({ type: 'group', groupId: 'L1' }));
     expect(warnings(log.lines)).toEqual([
       '[klaviyo-device-mode] klaviyo.js failed to load (blocked by an ad blocker, a CSP or the network); calls go down the delivery ladder.',
@@ -266,8 +308,7 @@ describe('DeviceMode when klaviyo.js does not answer', () => {
     ]);
   });
 
-  it('without cloud mode, a call waiting for an answer is not copied: only its type, event name and messageId', () => {
-    vi.useFakeTimers();
+  it('without cloud mode, a call waiting for an answer is not copied: only its type, event name and messageId', async () => {
     serveKlaviyo('hang');
     const core = new DeviceMode(
       { publicApiKey: 'AbC123', clientApi: false },
@@ -275,14 +316,13 @@ describe('DeviceMode when klaviyo.js does not answer', () => {
     );
     core.start();
     core.handle({ ...track('A', { x: 1 }), context: { traits: { email: 'a@b.co' } } });
-    vi.advanceTimersByTime(3_000);
+    await vi.advanceTimersByTimeAsync(3_000);
     window.dispatchEvent(new Event('pagehide'));
     const stored = JSON.parse(localStorage.getItem('kdm.AbC123.pending')!);
     expect(stored.map((p: any) => p.call.message)).toEqual([{ type: 'track', event: 'A', messageId: 'msg-1' }]);
   });
 
-  it('a group made while klaviyo.js has not answered yet does not overtake the earlier identify and track', () => {
-    vi.useFakeTimers();
+  it('a group made while klaviyo.js has not answered yet does not overtake the earlier identify and track', async () => {
     serveKlaviyo('tracking-blocked');
     const { core, cloud } = deviceMode();
     core.start();
@@ -290,26 +330,24 @@ describe('DeviceMode when klaviyo.js does not answer', () => {
     core.handle(track('A', {}));
     core.handle(rudderMessage({ type: 'group', groupId: 'L1', traits: { subscribe: true } }));
     expect(cloud.forwarded).toEqual([]);
-    vi.advanceTimersByTime(3_000);
+    await vi.advanceTimersByTimeAsync(3_000);
     expect(cloud.forwarded.map((f) => f.message.type)).toEqual(['identify', 'track', 'group']);
   });
 
-  it('page leave: nothing waits for an answer any more, every unanswered call goes down at once', () => {
-    vi.useFakeTimers();
+  it('page leave: nothing waits for an answer any more, every unanswered call goes down at once', async () => {
     serveKlaviyo('tracking-blocked');
     const { core, cloud } = deviceMode();
     core.start();
-    core.handle(track('A', {}));
+    core.handle({ ...track('A', {}), userId: 'u1' });
     window.dispatchEvent(new Event('pagehide'));
     expect(cloud.forwarded.map((f) => f.message.event)).toEqual(['A']);
-    vi.advanceTimersByTime(3_000);
+    await vi.advanceTimersByTimeAsync(3_000);
     expect(cloud.forwarded).toHaveLength(1);
   });
 });
 
 describe('DeviceMode: the Client API tier', () => {
   it('a Product Viewed klaviyo.js did not answer: the Client API takes Viewed Product once; trackViewedItem (klaviyo.js only) goes nowhere else', async () => {
-    vi.useFakeTimers();
     serveKlaviyo('tracking-blocked');
     const { core, cloud, clientApi, log } = deviceMode({ clientApi: true });
     core.start();
@@ -325,7 +363,6 @@ describe('DeviceMode: the Client API tier', () => {
   });
 
   it('takes what klaviyo.js did not answer: the event with its unique_id, the profile; nothing reaches cloud mode', async () => {
-    vi.useFakeTimers();
     serveKlaviyo('tracking-blocked');
     const { core, cloud, clientApi } = deviceMode({ clientApi: true });
     core.start();
@@ -357,7 +394,6 @@ describe('DeviceMode: the Client API tier', () => {
   });
 
   it('a visitor from a Klaviyo email is named by the exchange id of the landing URL', async () => {
-    vi.useFakeTimers();
     history.replaceState(null, '', '/products/1?_kx=KX123');
     serveKlaviyo('error');
     const { core, clientApi } = deviceMode({ clientApi: true });
@@ -368,23 +404,33 @@ describe('DeviceMode: the Client API tier', () => {
     expect(clientApi.requests[0].body.data.attributes.profile.data.attributes).toEqual({ _kx: 'KX123' });
   });
 
-  it('a call that names no profile skips the tier; a refusal or a blocked host moves the call to cloud mode', async () => {
-    vi.useFakeTimers();
+  it('a call of a shopper nobody knows is held until a later call names them; a refusal or a blocked host moves it to cloud mode', async () => {
     serveKlaviyo('error');
     const { core, cloud, clientApi } = deviceMode(
       { clientApi: true },
       fakeClientApi(() => 0),
     );
     core.start();
-    core.handle(track('Nobody', {}));
-    core.handle({ ...track('Someone', {}), userId: 'u1' });
+    core.handle({ ...track('Nobody', {}), messageId: 'n1' });
     await vi.advanceTimersByTimeAsync(0);
-    expect(clientApi.requests).toHaveLength(1);
-    expect(cloud.forwarded.map((f) => f.message.event)).toEqual(['Nobody', 'Someone']);
+    expect(clientApi.requests).toEqual([]);
+    expect(cloud.forwarded).toEqual([]);
+    // A later call names the shopper: the held call goes first, as theirs, with its own key.
+    core.handle({ ...track('Someone', {}), userId: 'u1', messageId: 's1' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(
+      clientApi.requests.map((r) => [r.body.data.attributes.unique_id, r.body.data.attributes.profile.data.attributes]),
+    ).toEqual([
+      ['n1', { external_id: 'u1' }],
+      ['s1', { external_id: 'u1' }],
+    ]);
+    expect(cloud.forwarded.map((f) => [f.message.event, f.message.userId])).toEqual([
+      ['Nobody', 'u1'],
+      ['Someone', 'u1'],
+    ]);
   });
 
   it('429 and 5xx are retried (Retry-After honoured), then the call moves down; 202 ends it', async () => {
-    vi.useFakeTimers();
     serveKlaviyo('error');
     const answers = [{ status: 429, retryAfter: '2' }, { status: 503 }, { status: 202 }];
     const api = fakeClientApi(() => answers.shift() ?? 500);
@@ -417,7 +463,7 @@ describe('DeviceMode: the Client API tier', () => {
     );
     core.handle(rudderMessage({ type: 'group', groupId: 'L2', traits: { subscribe: true, email: 'b@c.co' } }));
     core.handle(rudderMessage({ type: 'group', groupId: 'L2', traits: { subscribe: false, email: 'b@c.co' } }));
-    await Promise.resolve();
+    await klaviyoAnswers(); // the groups wait behind the identify klaviyo.js has not answered yet
     expect(clientApi.requests.map((r) => [r.path, r.body.data.relationships.list.data.id])).toEqual([
       ['subscriptions', 'L9'],
       ['subscriptions', 'L2'],
@@ -465,7 +511,7 @@ describe('DeviceMode with unusable options', () => {
 });
 
 describe('DeviceMode with requireConsent', () => {
-  it('loads and pushes nothing before consent; held calls flow in order once granted', () => {
+  it('loads and pushes nothing before consent; held calls flow in order once granted', async () => {
     serveKlaviyo('load');
     const { core, cloud } = deviceMode({ requireConsent: true });
     core.start();
@@ -476,6 +522,7 @@ describe('DeviceMode with requireConsent', () => {
     expect((window as any).klaviyo).toBeUndefined();
     expect(cloud.forwarded).toEqual([]);
     core.grantConsent();
+    await klaviyoAnswers();
     expect(klaviyoReceived()).toEqual([
       ['identify', { $email: 'a@b.co', $id: 'u1' }],
       ['track', 'A', { $event_id: 'msg-1' }],
@@ -483,16 +530,21 @@ describe('DeviceMode with requireConsent', () => {
     expect(cloud.forwarded.map((f) => f.reason)).toEqual(['group']);
   });
 
-  it('a value dropped from a call held for consent is logged once, with its path, when the call is made', () => {
+  it('a value dropped from a call held for consent is logged once, with its path, when the call is made', async () => {
     serveKlaviyo('load');
     const { core, log } = deviceMode({ requireConsent: true });
     core.start();
-    core.handle(track('A', { n: NaN, ok: 1 }));
+    core.handle({ ...track('A', { n: NaN, ok: 1 }), userId: 'u1' });
     expect(warnings(log.lines)).toEqual([
       '[klaviyo-device-mode] track: message.properties.n is NaN, not a finite number; dropped.',
     ]);
     core.grantConsent();
-    expect(klaviyoReceived()).toEqual([['track', 'A', { ok: 1, $event_id: 'msg-1' }]]);
+    await klaviyoAnswers();
+    // The track names its shopper: klaviyo.js is asked to identify them first, then takes it.
+    expect(klaviyoReceived()).toEqual([
+      ['identify', { $id: 'u1' }],
+      ['track', 'A', { ok: 1, $event_id: 'msg-1' }],
+    ]);
     expect(warnings(log.lines)).toHaveLength(1);
   });
 

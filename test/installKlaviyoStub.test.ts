@@ -1,6 +1,6 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { installKlaviyoStub, isOwnStub } from '../src/klaviyo/installKlaviyoStub.js';
-import { cleanPage, runStandIn } from './helpers/klaviyoScript.js';
+import { cleanPage, klaviyoNet, runStandIn } from './helpers/klaviyoScript.js';
 
 type W = { klaviyo?: any; _klOnsite?: any[]; __klaviyoStandIn?: any };
 const w = window as unknown as W;
@@ -46,25 +46,30 @@ describe('installKlaviyoStub', () => {
     expect(w._klOnsite).toEqual([]);
   });
 
-  it('klaviyo.js replays the queue in order, resolves method promises and runs callbacks', async () => {
+  it("klaviyo.js drains the queue (identify first, then in order) and answers as Klaviyo's code does", async () => {
+    vi.useFakeTimers();
+    klaviyoNet(); // a.klaviyo.com answers
     installKlaviyoStub(window);
-    const callbackResults: unknown[] = [];
-    w.klaviyo.push(['identify', { $email: 'a@b.co' }]);
+    const answers: unknown[] = [];
+    w.klaviyo.track('Viewed Product', { ProductID: '1' }, (r: unknown) => answers.push(['track', r]));
     const identified = w.klaviyo.isIdentified();
-    w.klaviyo.track('Viewed Product', { ProductID: '1' }, (r: unknown) => callbackResults.push(r));
-    w.klaviyo.push(['track', 'Second', {}]);
+    w.klaviyo.push(['identify', { $email: 'a@b.co' }, () => answers.push(['identify'])]);
     runStandIn();
     expect(w.__klaviyoStandIn.commands).toEqual([
       ['identify', { $email: 'a@b.co' }],
-      ['isIdentified'],
       ['track', 'Viewed Product', { ProductID: '1' }],
-      ['track', 'Second', {}],
+      ['isIdentified'],
     ]);
-    await expect(identified).resolves.toBe(true);
-    expect(callbackResults).toEqual([true]);
-    // After load, pushes run at once on the real object.
-    w.klaviyo.push(['track', 'After', {}]);
-    expect(w.__klaviyoStandIn.commands).toHaveLength(5);
+    // Its identify is still on its way (debounced, then sent): the shopper is not identified yet, and
+    // an anonymous shopper's track is never answered (klaviyo.js cached it).
+    await expect(identified).resolves.toBe(false);
+    expect(answers).toEqual([]);
+    await vi.advanceTimersByTimeAsync(400);
+    expect(answers).toEqual([['identify']]);
+    // After load, pushes run at once on the real object; an identified shopper's track is answered at once.
+    w.klaviyo.push(['track', 'After', {}, (r: unknown) => answers.push(['track', r])]);
+    expect(answers).toEqual([['identify'], ['track', true]]);
+    vi.useRealTimers();
   });
 
   it('falls back to an array with a forwarding push when Proxy is missing', () => {

@@ -7,7 +7,11 @@ import { fakeClientApi, recordingForwarder, recordingSink } from './helpers/harn
 import { identify, rudderMessage, track } from './helpers/messages.js';
 
 const KEY = 'kdm.AbC123.pending';
-const ORDER = track('Order Completed', { order_id: 'O-1', total: 20, products: [{ product_id: 'A', price: 20 }] });
+/** A known shopper's order (its userId names them): what klaviyo.js misses goes down the ladder. */
+const ORDER = {
+  ...track('Order Completed', { order_id: 'O-1', total: 20, products: [{ product_id: 'A', price: 20 }] }),
+  userId: 'u1',
+};
 
 /** A chunk that arrives when the test says so (or fails, as a blocked or missing file does). */
 function slowChunk() {
@@ -156,7 +160,7 @@ describe('the lower tiers chunk', () => {
       'warn',
       '[klaviyo-device-mode] the Client API and cloud-mode tiers could not be loaded (Error: blocked): what klaviyo.js did not take is kept and sent from a later page.',
     ]);
-    core.handle(track('Later', {}));
+    core.handle({ ...track('Later', {}), userId: 'u1' });
     expect(slow.loads).toEqual([1]); // not asked again on this page
     window.dispatchEvent(new Event('pagehide'));
     expect(JSON.parse(localStorage.getItem(KEY)!)).toHaveLength(2);

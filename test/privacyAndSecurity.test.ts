@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeviceMode } from '../src/core/DeviceMode.js';
 import { createKlaviyo } from '../src/hosts/analytics/createKlaviyo.js';
-import { cleanPage, klaviyoReceived, serveKlaviyo } from './helpers/klaviyoScript.js';
+import { cleanPage, klaviyoAnswers, klaviyoReceived, serveKlaviyo } from './helpers/klaviyoScript.js';
 import { disposeAll, forwarder, settle, useClock } from './helpers/cloud.js';
 import { deviceMode, recordingSink } from './helpers/harness.js';
 import { identify, track } from './helpers/messages.js';
@@ -20,60 +20,76 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** A track of a shopper its host knows (the userId names them). */
+const known = (event: string, properties: Record<string, unknown> = {}) => ({
+  ...track(event, properties),
+  userId: 'u1',
+});
+/** What klaviyo.js is asked before the first track of a shopper it has not confirmed: who they are. */
+const ASKED = ['identify', { $id: 'u1' }];
+
 describe('consent', () => {
-  it('revoking consent stops pushes and forwarding, expires Klaviyo’s identity cookie and sets its opt-out', () => {
+  beforeEach(() => void vi.useFakeTimers({ now: new Date('2026-11-23T00:01:00.000Z') }));
+
+  it('revoking consent stops pushes and forwarding, expires Klaviyo’s identity cookie and sets its opt-out', async () => {
     serveKlaviyo('load');
     const { core, cloud } = deviceMode({ requireConsent: true });
     core.start();
     core.grantConsent();
-    core.handle(track('Before', {}));
+    core.handle(known('Before'));
+    await klaviyoAnswers();
     core.handle({ type: 'group', groupId: 'L0', anonymousId: 'a' });
     document.cookie = '__kla_id=someone; path=/';
     core.denyConsent();
-    core.handle(track('After', {}));
+    core.handle(known('After'));
     core.handle({ type: 'group', groupId: 'L1', anonymousId: 'a' });
-    expect(klaviyoReceived()).toEqual([['track', 'Before', { $event_id: 'msg-1' }]]);
+    await klaviyoAnswers();
+    expect(klaviyoReceived()).toEqual([ASKED, ['track', 'Before', { $event_id: 'msg-1' }]]);
     expect(cloud.forwarded.map((f) => f.message.groupId)).toEqual(['L0']);
     expect(cloud.resets()).toBe(1);
     expect(document.cookie).not.toContain('__kla_id=someone');
     expect(document.cookie).toContain('__kla_off=true');
   });
 
-  it('consent granted again turns Klaviyo’s tracking back on', () => {
+  it('consent granted again turns Klaviyo’s tracking back on', async () => {
     serveKlaviyo('load');
     const { core } = deviceMode({ requireConsent: true });
     core.start();
     core.grantConsent();
     core.denyConsent();
     core.grantConsent();
-    core.handle(track('Again', {}));
+    core.handle(known('Again'));
+    await klaviyoAnswers();
     expect(document.cookie).not.toContain('__kla_off=true');
-    expect(klaviyoReceived()).toEqual([['track', 'Again', { $event_id: 'msg-1' }]]);
+    expect(klaviyoReceived()).toEqual([ASKED, ['track', 'Again', { $event_id: 'msg-1' }]]);
   });
 
-  it('holds at most CONSENT_PENDING_CALLS_MAX calls before consent, dropping the oldest with a warning', () => {
+  it('holds at most CONSENT_PENDING_CALLS_MAX calls before consent, dropping the oldest with a warning', async () => {
     serveKlaviyo('load');
     const { core, log } = deviceMode({ requireConsent: true });
     core.start();
-    for (let i = 0; i < 201; i++) core.handle(track(`E${i}`, {}));
+    for (let i = 0; i < 201; i++) core.handle(known(`E${i}`));
     core.grantConsent();
-    expect(klaviyoReceived()).toHaveLength(200);
-    expect((klaviyoReceived()[0] as unknown[])[1]).toBe('E1');
+    await klaviyoAnswers();
+    const tracks = klaviyoReceived().filter((c) => (c as unknown[])[0] === 'track');
+    expect(tracks).toHaveLength(200);
+    expect((tracks[0] as unknown[])[1]).toBe('E1');
     expect(log.lines).toContainEqual([
       'warn',
       '[klaviyo-device-mode] waiting for consent: more than 200 calls held; the oldest was dropped.',
     ]);
   });
 
-  it('calls held before consent are copies: later changes by the host do not leak in', () => {
+  it('calls held before consent are copies: later changes by the host do not leak in', async () => {
     serveKlaviyo('load');
     const { core } = deviceMode({ requireConsent: true });
     core.start();
     const props: Record<string, unknown> = { plan: 'pro' };
-    core.handle(track('Held', props));
+    core.handle(known('Held', props));
     props.plan = 'changed';
     core.grantConsent();
-    expect(klaviyoReceived()).toEqual([['track', 'Held', { plan: 'pro', $event_id: 'msg-1' }]]);
+    await klaviyoAnswers();
+    expect(klaviyoReceived()).toEqual([ASKED, ['track', 'Held', { plan: 'pro', $event_id: 'msg-1' }]]);
   });
 });
 
@@ -205,7 +221,8 @@ describe('storage faults', () => {
     expect(api.getAnonymousId()).toBe('anon-kept');
   });
 
-  it('localStorage that throws on every access (Safari private mode) leaves the script-tag host working', () => {
+  it('localStorage that throws on every access (Safari private mode) leaves the script-tag host working', async () => {
+    vi.useFakeTimers();
     serveKlaviyo('load');
     const getter = vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
       throw new DOMException('The operation is insecure.', 'SecurityError');
@@ -213,6 +230,7 @@ describe('storage faults', () => {
     const api = createKlaviyo({ publicApiKey: 'AbC123' });
     api.identify('u1', { email: 'a@b.co' });
     api.track('Works', {});
+    await klaviyoAnswers();
     getter.mockRestore();
     expect(klaviyoReceived()).toEqual([
       ['identify', { $email: 'a@b.co', $id: 'u1' }],

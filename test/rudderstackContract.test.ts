@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Klaviyo } from '../src/hosts/rudderstack/Klaviyo.js';
 import { createRudderStackIntegration } from '../src/hosts/rudderstack/createRudderStackIntegration.js';
-import { cleanPage, klaviyoReceived, serveKlaviyo } from './helpers/klaviyoScript.js';
+import { cleanPage, klaviyoAnswers, klaviyoReceived, serveKlaviyo } from './helpers/klaviyoScript.js';
 import { clone, identify, page, track } from './helpers/messages.js';
 
 // What the RudderStack JS SDK v3 passes (rudderlabs/rudder-sdk-js, analytics-js-plugins deviceModeDestinations).
@@ -33,8 +33,10 @@ const destinationInfo = {
 
 beforeEach(() => {
   cleanPage();
-  vi.useRealTimers();
+  vi.useFakeTimers({ now: new Date('2026-11-23T00:01:00.000Z') });
 });
+/** The tracks klaviyo.js received. */
+const tracks = () => klaviyoReceived().filter((c) => (c as unknown[])[0] === 'track');
 
 describe('RudderStack device-mode contract', () => {
   it('has the members the SDK looks for', () => {
@@ -46,7 +48,6 @@ describe('RudderStack device-mode contract', () => {
   });
 
   it('is ready right after init, while klaviyo.js still loads, so the SDK never times it out', () => {
-    vi.useFakeTimers();
     serveKlaviyo('hang');
     const integration = new Klaviyo(clone(dashboardConfig), analytics, destinationInfo);
     expect(integration.isReady()).toBe(false);
@@ -55,7 +56,7 @@ describe('RudderStack device-mode contract', () => {
     expect(integration.isLoaded()).toBe(true);
   });
 
-  it('pushes exactly these arguments to window.klaviyo.push, and leaves the shared event untouched', () => {
+  it('pushes exactly these arguments to window.klaviyo.push, and leaves the shared event untouched', async () => {
     serveKlaviyo('load');
     const integration = new Klaviyo(clone(dashboardConfig), analytics, destinationInfo);
     integration.init();
@@ -67,20 +68,20 @@ describe('RudderStack device-mode contract', () => {
       return push(...args);
     };
     const messages = [
-      page('Product', 'Shop'),
       identify('u1', { email: 'ada@example.com', firstName: 'Ada', phone: '+44 20 7946 0958' }),
+      page('Product', 'Shop'),
       track('Product Added', { product_id: 'p1', name: 'Pooh', price: 9.99, quantity: 2, value: 19.98 }),
       track('Checked Out', { revenue: 19.98 }),
     ];
     const before = clone(messages);
-    integration.page({ message: messages[0] });
-    integration.identify({ message: messages[1] });
+    integration.identify({ message: messages[0] });
+    integration.page({ message: messages[1] });
     integration.track({ message: messages[2] });
     integration.track({ message: messages[3] });
+    await klaviyoAnswers(); // the tracks wait for klaviyo.js to answer the identify
     // Each command carries Klaviyo's callback last (a function: it serialises to null here) and, on a
     // track, the dedupe key (the message's messageId) as $event_id.
     expect(pushed).toEqual([
-      [['track', 'Viewed Shop Product page', { $event_id: 'msg-1' }, null]],
       [
         [
           'identify',
@@ -88,6 +89,7 @@ describe('RudderStack device-mode contract', () => {
           null,
         ],
       ],
+      [['track', 'Viewed Shop Product page', { $event_id: 'msg-1' }, null]],
       [
         [
           'track',
@@ -120,20 +122,22 @@ describe('RudderStack device-mode contract', () => {
     expect(integration.isReady()).toBe(false);
   });
 
-  it('takes options the dashboard cannot hold from window.klaviyoDeviceModeOptions; dashboard keys win', () => {
+  it('takes options the dashboard cannot hold from window.klaviyoDeviceModeOptions; dashboard keys win', async () => {
     (window as any).klaviyoDeviceModeOptions = { publicApiKey: 'ZZZ999', eventNames: { 'Added to Cart': 'Cart Add' } };
     serveKlaviyo('load');
     const integration = new Klaviyo(clone(dashboardConfig), analytics, destinationInfo);
     integration.init();
-    integration.track({ message: track('Product Added', {}) });
-    expect(document.querySelector('script')?.src).toContain('company_id=AbC123');
-    expect(klaviyoReceived()).toEqual([['track', 'Cart Add', { $event_id: 'msg-1' }]]);
+    integration.track({ message: { ...track('Product Added', {}), userId: 'u1' } });
+    await klaviyoAnswers();
+    expect(document.querySelector<HTMLScriptElement>('script[src*="klaviyo.js"]')?.src).toContain('company_id=AbC123');
+    expect(tracks()).toEqual([['track', 'Cart Add', { $event_id: 'msg-1' }]]);
   });
 });
 
 describe('RudderStack consent: context.consentManagement.deniedConsentIds', () => {
   const withConsent = (denied: string[], extra: Record<string, unknown> = {}) => ({
     ...track('Product Added', {}),
+    userId: 'u1',
     context: { traits: {}, consentManagement: { provider: 'oneTrust', deniedConsentIds: denied, ...extra } },
   });
 
@@ -184,12 +188,13 @@ describe('RudderStack consent: context.consentManagement.deniedConsentIds', () =
       1,
     ],
     ['no consent configured: never dropped', {}, ['C2'], 1],
-  ])('%s', (_, consentConfig, denied, delivered) => {
+  ])('%s', async (_, consentConfig, denied, delivered) => {
     serveKlaviyo('load');
     const integration = new Klaviyo({ ...clone(dashboardConfig), ...consentConfig }, analytics, destinationInfo);
     integration.init();
     integration.track({ message: withConsent(denied) });
-    expect(klaviyoReceived()).toHaveLength(delivered);
+    await klaviyoAnswers();
+    expect(tracks()).toHaveLength(delivered);
   });
 });
 
@@ -204,7 +209,7 @@ describe('RudderStack custom integration (addCustomIntegration, SDK ≥ 3.23)', 
     expect(integration.isReady(analytics, logger)).toBe(false);
   });
 
-  it('is ready right after init and pushes the exact commands, leaving the SDK event untouched', () => {
+  it('is ready right after init and pushes the exact commands, leaving the SDK event untouched', async () => {
     serveKlaviyo('load');
     const integration = createRudderStackIntegration({ publicApiKey: 'AbC123' });
     integration.init({ blacklistedEvents: [] }, analytics, logger);
@@ -213,6 +218,7 @@ describe('RudderStack custom integration (addCustomIntegration, SDK ≥ 3.23)', 
     const before = clone(event);
     integration.identify(analytics, logger, event);
     integration.track(analytics, logger, { message: track('Signed Up', { plan: 'pro' }) });
+    await klaviyoAnswers();
     expect(klaviyoReceived()).toEqual([
       ['identify', { $email: 'ada@example.com', $id: 'u1' }],
       ['track', 'Signed Up', { plan: 'pro', $event_id: 'msg-1' }],

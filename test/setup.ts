@@ -15,14 +15,34 @@ for (const target of new Set([console, nodeConsole])) {
   };
 }
 
-// Unit tests never reach Klaviyo: a request to any *.klaviyo.com host fails at once, as a blocklist
-// makes it fail (tests that exercise the Client API inject a transport of their own).
+// Unit tests never reach Klaviyo. a.klaviyo.com is answered by the Client API stand-in of the test's
+// klaviyo.js stand-in (test/helpers/klaviyoScript.ts: what klaviyo.js itself sends), unless that test
+// blocks it; every other Klaviyo request fails at once, as a blocklist makes it fail (tests that
+// exercise our Client API rung inject a transport of their own).
 const isKlaviyo = (url: unknown) => /^https?:\/\/([^/]+\.)?klaviyo\.com\//.test(String(url));
 const realFetch = globalThis.fetch;
-globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) =>
-  isKlaviyo(input instanceof Request ? input.url : input)
-    ? Promise.reject(new TypeError('Failed to fetch (klaviyo.com is unreachable in unit tests)'))
-    : realFetch(input, init);
+globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+  const url = input instanceof Request ? input.url : String(input);
+  if (!isKlaviyo(url)) return realFetch(input, init);
+  const network = (globalThis as Record<string, unknown>).__klaviyoNetwork as
+    | {
+        blocked: boolean;
+        clientApi: { answer(...a: unknown[]): { status: number; headers: Record<string, string>; body: string } };
+      }
+    | undefined;
+  if (!network || network.blocked || !/^https:\/\/a\.klaviyo\.com\//.test(url)) {
+    throw new TypeError('Failed to fetch (klaviyo.com is unreachable in unit tests)');
+  }
+  const headers: Record<string, string> = {};
+  new Headers(init?.headers).forEach((value, key) => (headers[key.toLowerCase()] = value));
+  const a = network.clientApi.answer(
+    init?.method ?? 'GET',
+    url,
+    headers,
+    typeof init?.body === 'string' ? init.body : null,
+  );
+  return new Response(a.body || null, { status: a.status, headers: a.headers });
+};
 
 // The lower tiers (the Client API, cloud mode) come by dynamic import in an app: a microtask or more
 // later. Unit tests bring them at once, so that what reaches them can be asserted in the same tick;

@@ -29,8 +29,11 @@ export interface DeliveryReport {
   what: string;
   /** The rung: klaviyo.js, Klaviyo's Client API, or the cloud-mode endpoint. */
   tier: 'klaviyo.js' | 'client-api' | 'cloud';
-  /** `queued` (sent, waiting for an answer), `delivered`, `retrying` (cloud mode), `lost` (with the reason). */
-  state: 'queued' | 'delivered' | 'retrying' | 'lost';
+  /**
+   * `held` (an anonymous shopper's call, kept until the shopper is known), `queued` (sent, waiting for
+   * an answer), `delivered`, `retrying` (cloud mode), `lost` (with the reason).
+   */
+  state: 'held' | 'queued' | 'delivered' | 'retrying' | 'lost';
   /** Why it is retrying or lost. */
   reason?: string;
 }

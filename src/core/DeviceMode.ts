@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/KlaviyoOptions.js';
 import { resolveConfig } from '../config/resolveConfig.js';
 import { clearKlaviyoCookie, setKlaviyoOff } from '../klaviyo/clearKlaviyoCookie.js';
 import { KlaviyoTier, type KlaviyoState } from '../klaviyo/KlaviyoTier.js';
+import { optOutOf } from '../klaviyo/optedOut.js';
 import { createLogger, type LogSink, type Logger } from '../logger/createLogger.js';
 import { describe } from '../logger/describe.js';
 import { say } from '../logger/say.js';
@@ -16,8 +17,10 @@ import type { JsonObject, RudderMessage } from '../mapping/types.js';
 import { withDedupeKey } from '../mapping/withDedupeKey.js';
 import type { LadderCall, LoadLowerTiers, LowerTiersDeps } from '../tiers/LowerTiers.js';
 import { browserWindow } from '../util/browserWindow.js';
+import { report } from '../util/report.js';
 import { removeStoredData } from '../util/safeStorage.js';
 import { uuid } from '../util/uuid.js';
+import { AnonymousHold } from './AnonymousHold.js';
 import { CONSENT_PENDING_CALLS_MAX } from './coreLimits.js';
 import { Gate } from './Gate.js';
 import { Ladder } from './Ladder.js';
@@ -25,6 +28,7 @@ import { chunkLoader, type WithChunk } from './chunkLoader.js';
 import { lazyTiers, type ManagedTiers } from './lazyTiers.js';
 import { loadLowerTiers } from './loadLowerTiers.js';
 import { routeOf } from './routes.js';
+import { Shopper } from './Shopper.js';
 
 /** What {@link DeviceMode} is built with besides the options; every field has a default. */
 export interface DeviceModeDeps extends LowerTiersDeps {
@@ -54,6 +58,9 @@ export class DeviceMode {
   private readonly withChunk: WithChunk;
   private readonly klaviyo: KlaviyoTier | undefined;
   private readonly ladder: Ladder | undefined;
+  /** Who the shopper is, and where their calls may go: held, waiting for klaviyo.js, or down the ladder. */
+  private readonly shopper: Shopper | undefined;
+  private readonly hold: AnonymousHold | undefined;
   /** The Client API and cloud mode: `undefined` when the integration is inert. */
   private readonly tiers: ManagedTiers | undefined;
   /**
@@ -64,8 +71,8 @@ export class DeviceMode {
   private consented: boolean;
   private denied = false;
   private lastIdentify: string | undefined;
-  /** The identifiers of the last identify: who later tracks are about, for the Client API. */
-  private profile: JsonObject = {};
+  /** The opt-out or bot line was logged on this page. */
+  private saidOptOut = false;
   /** The cloud tier sends whole calls (cloud mode, or a forwarder of the host's own). */
   private readonly keepAll: boolean;
   private started = false;
@@ -95,10 +102,18 @@ export class DeviceMode {
       this.klaviyo = new KlaviyoTier({ ...config, ackTimeoutMs: config.loadTimeoutMs }, this.win, this.logger);
       // Registered before the lower tiers' own: at page leave, calls still waiting for klaviyo.js go
       // down the ladder first, so that the tiers' page-leave beacon (or storage) carries them too.
-      this.win.addEventListener('pagehide', () => this.ladder?.leave());
+      this.win.addEventListener('pagehide', () => this.shopper?.leave());
       const tiers = lazyTiers(this.withChunk, config, this.logger, this.win, deps);
       this.tiers = tiers;
       this.ladder = new Ladder(this.klaviyo, (call, command) => tiers.missed(call, command), config.onDelivery);
+      this.hold = new AnonymousHold(
+        `kdm.${config.publicApiKey}.held`,
+        this.win,
+        this.logger,
+        config.onDelivery,
+        () => this.consented && !this.denied,
+      );
+      this.shopper = new Shopper(this.klaviyo, this.ladder, this.hold, this.win, this.logger);
       // With requireConsent the tiers (cloud mode's stored queue, its tab heartbeat) start only on consent.
       if (!config.requireConsent) tiers.open();
     } else if (config) {
@@ -147,7 +162,7 @@ export class DeviceMode {
     if (this.started || !this.klaviyo) return;
     this.started = true;
     if (!this.consented) return;
-    this.klaviyo.start();
+    this.startKlaviyo();
     this.gate.openNow();
   }
 
@@ -159,8 +174,12 @@ export class DeviceMode {
     this.consented = true;
     this.tiers?.open();
     if (!this.started) return;
-    this.klaviyo.start();
+    this.startKlaviyo();
     this.gate.openNow();
+  }
+
+  private startKlaviyo(): void {
+    this.klaviyo?.start((identified) => this.shopper?.klaviyoAnswered(identified));
   }
 
   /**
@@ -172,7 +191,7 @@ export class DeviceMode {
   denyConsent(): void {
     if (!this.klaviyo) return;
     const withdrawn = this.consented && !this.denied;
-    const dropped = this.gate.clear() + (this.ladder?.clear() ?? 0);
+    const dropped = this.gate.clear() + (this.ladder?.clear() ?? 0) + (this.hold?.clear() ?? 0);
     if (dropped) this.logger.info(say('consentDropped', dropped));
     this.denied = true;
     this.tiers?.reset();
@@ -217,17 +236,19 @@ export class DeviceMode {
   }
 
   /**
-   * Forget identity (logout): the identify diff state, Klaviyo's identity cookie, and every queue that
-   * holds the previous user's data (calls waiting for consent or for klaviyo.js, the forwarder's queue).
+   * Forget identity (logout): the identify diff state, Klaviyo's identity cookie, the forwarder's queue,
+   * calls held before start or consent and an anonymous shopper's held calls. The previous shopper's calls
+   * still waiting for klaviyo.js go down the ladder now, as theirs (docs/decisions.md).
    */
   reset(): void {
     try {
-      const dropped = this.gate.clear() + (this.ladder?.clear() ?? 0);
-      if (dropped) this.logger.info(say('resetDropped', dropped));
-      this.lastIdentify = undefined;
-      this.profile = {};
-      clearKlaviyoCookie(this.win?.document);
       this.tiers?.reset();
+      const dropped = this.gate.clear() + (this.shopper?.reset() ?? 0);
+      if (dropped) this.logger.info(say('resetDropped', dropped));
+      this.ladder?.leave();
+      this.ladder?.clear();
+      this.lastIdentify = undefined;
+      clearKlaviyoCookie(this.win?.document);
     } catch (error) {
       this.logger.error(say('resetFailed'), error);
     }
@@ -249,7 +270,24 @@ export class DeviceMode {
       return;
     }
     if (!this.gate.open) {
-      this.hold(message);
+      this.holdUntilOpen(message);
+      return;
+    }
+    const out = optOutOf(this.win);
+    if (out) {
+      if (!this.saidOptOut) this.logger.warn(say(out));
+      this.saidOptOut = true;
+      this.hold?.clear();
+      const messageId = asText(message.messageId) ?? '';
+      const what = describe(type);
+      report(this.config?.onDelivery, {
+        messageId,
+        type: what,
+        what,
+        tier: 'klaviyo.js',
+        state: 'lost',
+        reason: say(out),
+      });
       return;
     }
     const route = routeOf(message, this.config?.listId);
@@ -258,11 +296,11 @@ export class DeviceMode {
     } else if ('refuse' in route) {
       this.logger.warn(say(route.refuse));
     } else {
-      if (route.forward && this.ladder?.busy) {
+      if (route.forward && (this.ladder?.busy || this.shopper?.busy)) {
         // Behind the identify and tracks still waiting for klaviyo.js: a copy, made now.
         const copy = toJsonObject(message, 'message', []) as RudderMessage;
         const forward = route.forward;
-        this.ladder.afterInFlight(() => this.forward(copy, forward));
+        this.shopper?.after(() => this.ladder?.afterInFlight(() => this.forward(copy, forward)));
       } else if (route.forward) {
         this.forward(message, route.forward);
       }
@@ -272,7 +310,7 @@ export class DeviceMode {
   }
 
   /** Keep a copy of a call made before start or consent (the host may change the original meanwhile). */
-  private hold(message: RudderMessage): void {
+  private holdUntilOpen(message: RudderMessage): void {
     const warnings: string[] = [];
     const copy = toJsonObject(message, 'message', warnings) as RudderMessage;
     warnAll(this.logger, describe(message.type), warnings);
@@ -288,17 +326,8 @@ export class DeviceMode {
   private device(message: RudderMessage, type: string, cloud: LadderCall['cloud']): void {
     const mapped = mapMessage(message, this.config);
     warnAll(this.logger, type, mapped.warnings);
-    let commands = mapped.commands;
-    if (type === 'identify' && commands.length) {
-      this.profile = profileIdentifiers(commands[0][1] as JsonObject);
-      const key = JSON.stringify(commands[0]);
-      if (key === this.lastIdentify) {
-        this.logger.debug(say('identical'));
-        commands = [];
-      }
-      this.lastIdentify = key;
-    }
-    if (!commands.length) return;
+    const commands = mapped.commands;
+    if (!commands.length || !this.shopper) return;
     const messageId = asText(message.messageId) ?? uuid();
     // What the cloud tier may send later, copied now: all of it with cloud mode, else what its log line names.
     const kept: RudderMessage =
@@ -308,13 +337,20 @@ export class DeviceMode {
           ? toJsonObject(message, 'message', [])
           : { type: message.type, event: message.event };
     if (cloud === 'take' && kept.messageId === undefined) kept.messageId = messageId;
-    const identifiers = {
-      ...this.profile,
-      ...messageIdentifiers(message, !this.config?.enforceEmailAsPrimary),
-    };
-    this.ladder?.deliver(
-      { type, messageId, message: kept, identifiers, time: asText(message.originalTimestamp), cloud },
-      withDedupeKey(commands, messageId),
-    );
+    // The capture time: a call held until the shopper is known keeps it.
+    const time = asText(message.originalTimestamp) ?? new Date().toISOString();
+    const call: LadderCall = { type, messageId, message: kept, identifiers: {}, time, cloud };
+    if (type !== 'identify') {
+      const named = messageIdentifiers(message, !this.config?.enforceEmailAsPrimary);
+      this.shopper.track(call, withDedupeKey(commands, messageId), named);
+      return;
+    }
+    const key = JSON.stringify(commands[0]);
+    if (key === this.lastIdentify) {
+      this.logger.debug(say('identical'));
+      return;
+    }
+    this.lastIdentify = key;
+    this.shopper.identify(call, commands[0], profileIdentifiers(commands[0][1] as JsonObject));
   }
 }

@@ -4,6 +4,9 @@ import type { KlaviyoCommand } from '../mapping/types.js';
 import type { LadderCall } from '../tiers/LowerTiers.js';
 import { reportCall } from '../tiers/reportCall.js';
 
+/** What became of a command at klaviyo.js: answered in time, missed (handed down), or answered after that. */
+export type KlaviyoOutcome = 'answered' | 'missed' | 'late';
+
 interface InFlight {
   call: LadderCall;
   waiting: Set<Waiting>;
@@ -27,8 +30,11 @@ export class Ladder {
     private readonly onDelivery?: (report: DeliveryReport) => void,
   ) {}
 
-  /** Send `commands` (the mapping of `call`) down the ladder. */
-  deliver(call: LadderCall, commands: KlaviyoCommand[]): void {
+  /**
+   * Send `commands` (the mapping of `call`) down the ladder. `watch` hears what became of the first
+   * command at klaviyo.js: answered, missed (it went down), or answered late (after it went down).
+   */
+  deliver(call: LadderCall, commands: KlaviyoCommand[], watch?: (outcome: KlaviyoOutcome) => void): void {
     const entry: InFlight = { call, waiting: new Set() };
     let adding = true;
     const tidy = () => {
@@ -37,7 +43,8 @@ export class Ladder {
       this.release();
     };
     this.inFlight.add(entry);
-    for (const command of commands) {
+    commands.forEach((command, index) => {
+      const watching = index === 0 ? watch : undefined;
       // trackViewedItem exists only in klaviyo.js: it is neither reported nor carried down.
       const down = command[0] !== 'trackViewedItem';
       if (down) reportCall(this.onDelivery, call, command, 'klaviyo.js', 'queued');
@@ -54,16 +61,24 @@ export class Ladder {
         () => {
           if (down) this.missed(call, command); // first: what waits behind this call must stay behind it
           settle();
+          watching?.('missed');
         },
         () => {
           if (down) reportCall(this.onDelivery, call, command, 'klaviyo.js', 'delivered');
           settle();
+          watching?.('answered');
         },
+        watching && (() => watching('late')),
       );
       if (!settled) entry.waiting.add(waiting);
-    }
+    });
     adding = false;
     tidy();
+  }
+
+  /** Hand `commands` (the mapping of `call`) straight to the rungs below klaviyo.js, which cannot take them. */
+  down(call: LadderCall, commands: KlaviyoCommand[]): void {
+    for (const command of commands) if (command[0] !== 'trackViewedItem') this.missed(call, command);
   }
 
   /** True while some call waits for klaviyo.js's answer. */

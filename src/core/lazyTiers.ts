@@ -7,17 +7,9 @@ import type { KlaviyoCommand, RudderMessage } from '../mapping/types.js';
 import { toJsonObject } from '../mapping/toJsonValue.js';
 import type { LadderCall, LowerTiers, LowerTiersDeps, LowerTiersModule } from '../tiers/LowerTiers.js';
 import { boundedPush } from '../util/boundedPush.js';
+import { ownJsonText } from '../util/ownJsonText.js';
 import type { WithChunk } from './chunkLoader.js';
 import { TIERS_PENDING_MAX } from './coreLimits.js';
-
-/**
- * A `JSON.stringify` replacer that undoes every `toJSON` (a page's `Array.prototype.toJSON`, as
- * Prototype.js 1.6 defines, would double-encode arrays): the holder still has the value as it was.
- * What is stored here is the core's own JSON-safe copies, so nothing else needs `toJSON`.
- */
-function ownValue(this: Record<string, unknown>, key: string): unknown {
-  return this[key];
-}
 
 /** The longest the idle-time load of the lower tiers waits for the page to be idle. */
 const IDLE_MAX_MS = 2_000;
@@ -121,7 +113,7 @@ export function lazyTiers(
     if (made || !pending.length) return;
     try {
       const all = [...stored(), ...pending].slice(-TIERS_PENDING_MAX);
-      storage().setItem(key, JSON.stringify(all, ownValue));
+      storage().setItem(key, ownJsonText(all));
       pending = [];
     } catch {
       // storage unusable: kept in memory, in case the page comes back

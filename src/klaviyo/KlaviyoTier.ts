@@ -57,35 +57,52 @@ export class KlaviyoTier {
     this.listeners.push(listener);
   }
 
-  /** Load (or reuse) klaviyo.js and ask it a side-effect-free question, once. */
-  start(): void {
+  /**
+   * Load (or reuse) klaviyo.js and ask it a side-effect-free question, once: whether it knows the
+   * shopper (`isIdentified`). `onIdentified` gets the answer.
+   */
+  start(onIdentified: (identified: boolean) => void = () => {}): void {
     if (this.state !== 'idle') return;
     this.state = 'loading';
     loadKlaviyo(this.options, this.win, this.logger, (reason) => this.block(reason));
-    this.send(['isIdentified'], () => {});
+    this.send(
+      ['isIdentified'],
+      () => {},
+      (answer) => onIdentified(answer === true),
+    );
   }
 
   /**
    * Push `command` with a callback. `onMissed` runs once when Klaviyo has not answered within the
    * acknowledgement timeout, or at once when klaviyo.js is blocked or the push fails; `onAnswered`
-   * runs when Klaviyo answers first. The returned handle ends the wait early.
+   * runs with Klaviyo's answer when it comes first, `onLate` when it comes after `onMissed`. The
+   * returned handle ends the wait early.
    */
-  send(command: KlaviyoCall, onMissed: () => void, onAnswered: () => void = () => {}): Waiting {
-    let settled = false;
+  send(
+    command: KlaviyoCall,
+    onMissed: () => void,
+    onAnswered: (answer: unknown) => void = () => {},
+    onLate?: () => void,
+  ): Waiting {
+    let settled: 'answered' | 'missed' | 'cancelled' | undefined;
+    let answer: unknown;
     const entry: unknown[] = [...command];
     const handle: Waiting = { giveUp: () => settle('missed'), cancel: () => settle('cancelled') };
     const settle = (outcome: 'answered' | 'missed' | 'cancelled') => {
       if (settled) return;
-      settled = true;
+      settled = outcome;
       this.waiting.delete(handle);
-      if (outcome === 'answered') onAnswered();
+      if (outcome === 'answered') onAnswered(answer);
       if (outcome === 'missed') onMissed();
       if (outcome === 'cancelled') this.unqueue(entry);
     };
-    entry.push(() => {
+    entry.push((result: unknown) => {
       // Answered, in time or late (after it went down the ladder): nothing to take back any more.
       this.unanswered.delete(entry);
       this.acknowledged();
+      if (settled === 'missed') onLate?.();
+      if (settled) return;
+      answer = result;
       settle('answered');
     });
     try {

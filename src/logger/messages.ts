@@ -76,13 +76,25 @@ export const MESSAGES = {
   clientApiFailed: 'Client API {0}: {1}; the call moves down the delivery ladder.',
   clientApiTook: '{0} delivered through the Client API.',
   loadQueueFull: 'klaviyo.js is still loading: more than {0} calls queued; the oldest was dropped.',
+  // The shopper: anonymous, opted out, a bot
+  held: '{0} held until the shopper is known (an identify, a Klaviyo form or a _kx link).',
+  heldReason: 'held until the shopper is known',
+  heldDropped: '{0} held call(s) of a shopper who never became known dropped: {1}.',
+  heldFull: 'more than {0} calls held',
+  heldStale: 'held {0} days',
+  optedOut:
+    "calls not sent: the shopper opted out of Klaviyo's tracking (cookie __kla_off=true); nothing goes to klaviyo.js, the Client API or cloud mode.",
+  bot: 'calls not sent: the user agent is a bot, which klaviyo.js does not track; nothing goes to the Client API or cloud mode either.',
+  klaviyoRetired:
+    "klaviyo.js still holds the previous shopper on this page: the next shopper's calls go down the delivery ladder until the next page.",
   // Consent and reset
   noConsent: '{0} not sent: consent denied.',
   consentDeniedHere:
     "{0} not sent: the message's consent (context.consentManagement) denies this destination's consents.",
   consentQueueFull: 'waiting for consent: more than {0} calls held; the oldest was dropped.',
   consentDropped: 'consent denied: {0} waiting call(s) discarded.',
-  resetDropped: 'reset: {0} waiting call(s) of the previous user discarded.',
+  resetDropped:
+    'reset: {0} call(s) of the previous user discarded (waiting for start or consent, or held while anonymous).',
   resetFailed: 'reset failed.',
   formsIdentifyFailed: 'identifyFromForms: identifying the form submission in the host analytics failed: {0}',
   // Cloud mode

@@ -4,6 +4,7 @@ import {
   profileAttributes,
   subscriptionProfile,
 } from '../clientApi/clientApiBodies.js';
+import { exchangeIdOf } from '../cloud/withIdentity.js';
 import type { ConsentChannel } from '../config/KlaviyoOptions.js';
 import { subscriptionIntent } from '../tiers/subscriptionRequest.js';
 import { hasListData } from '../mapping/hasListData.js';
@@ -90,8 +91,13 @@ export function planBatch(messages: RudderMessage[], config: PlanConfig): Plan {
       case 'track':
       case 'screen': {
         const profile = messageIdentifiers(message, !config.enforceEmailAsPrimary);
+        // Klaviyo's exchange id, when the browser knew the shopper only by it (a Klaviyo email link).
+        const kx = exchangeIdOf(message);
+        if (!Object.keys(profile).length && kx) profile._kx = kx;
         if (!Object.keys(profile).length) {
-          return skip('no email, phone number (E.164) or userId: Klaviyo needs one of them to attach an event');
+          return skip(
+            'no email, phone number (E.164), userId or Klaviyo exchange id: Klaviyo needs one of them to attach an event',
+          );
         }
         const events =
           message.type === 'track' ? trackEvents(message, messageId, config) : screenEvent(message, messageId, config);

@@ -1,8 +1,8 @@
 import { ClientApi, fetchClientApi } from '../clientApi/ClientApi.js';
 import { eventBody, profileBody, profileIdentifiers } from '../clientApi/clientApiBodies.js';
-import { exchangeId } from '../clientApi/exchangeId.js';
 import { CloudForwarder } from '../cloud/CloudForwarder.js';
 import { createUnconfiguredForwarder, type Forwarder } from '../cloud/Forwarder.js';
+import { withIdentity } from '../cloud/withIdentity.js';
 import type { ResolvedConfig } from '../config/KlaviyoOptions.js';
 import type { Logger } from '../logger/createLogger.js';
 import { describe } from '../logger/describe.js';
@@ -35,14 +35,12 @@ export function createLowerTiers(
   const clientApi = config.clientApi
     ? new ClientApi(config.publicApiKey, logger, deps.clientApiTransport ?? fetchClientApi(win))
     : undefined;
-  let kx: string | undefined | null = null;
-  const exchange = () => (kx === null ? (kx = exchangeId(win)) : kx);
   const onDelivery = config.onDelivery;
 
   const toCloud = (call: LadderCall, command: KlaviyoCommand, why: string) => {
     if (call.fell) return;
     call.fell = true;
-    if (call.cloud === 'take') forwarder.forward(call.message, 'klaviyo.js failed');
+    if (call.cloud === 'take') forwarder.forward(withIdentity(call.message, call.identifiers), 'klaviyo.js failed');
     else if (call.cloud === 'never') {
       logger.warn(say('lost', call.type, why));
       reportCall(onDelivery, call, command, 'klaviyo.js', 'lost', why);
@@ -51,9 +49,8 @@ export function createLowerTiers(
 
   return {
     missed(call, command) {
-      const kx = clientApi && exchange();
-      const request =
-        clientApi && clientApiRequest(kx ? { ...call, identifiers: { _kx: kx, ...call.identifiers } } : call, command);
+      // The call carries who it is about: the shopper's identifiers, or Klaviyo's exchange id alone.
+      const request = clientApi && clientApiRequest(call, command);
       if (!clientApi || !request) {
         toCloud(call, command, clientApi ? say('noProfile') : say('clientApiOff'));
         return;
@@ -67,7 +64,7 @@ export function createLowerTiers(
       });
     },
     forward(message, reason) {
-      const request = clientApi && reason !== 'screen' ? subscriptionRequest(message, config, exchange()) : undefined;
+      const request = clientApi && reason !== 'screen' ? subscriptionRequest(message, config) : undefined;
       if (!clientApi || !request) {
         forwarder.forward(message, reason);
         return;

@@ -39,16 +39,14 @@ export function subscriptionIntent(
 }
 
 /**
- * The Client API subscription body of {@link subscriptionIntent}, with Klaviyo's exchange id when
- * known; `undefined` when the call asks for none (those go to the cloud tier).
+ * The Client API subscription body of {@link subscriptionIntent}; `undefined` when the call asks for
+ * none (those go to the cloud tier). It names the profile by the call's own email or phone only: an
+ * exchange id from Klaviyo's cookie may be another shopper's.
  */
 export function subscriptionRequest(
   message: RudderMessage,
   config: Pick<ResolvedConfig, 'listId' | 'consent' | 'smsConsent'>,
-  exchangeId: string | undefined,
 ): JsonObject | undefined {
   const intent = subscriptionIntent(message, config);
-  if (!intent) return undefined;
-  if (exchangeId) intent.identifiers._kx = exchangeId; // the intent is this call's own
-  return subscriptionBody(intent.listId, intent.identifiers, intent.channels);
+  return intent && subscriptionBody(intent.listId, intent.identifiers, intent.channels);
 }

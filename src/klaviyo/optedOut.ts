@@ -1,0 +1,26 @@
+import { KLAVIYO_OFF_COOKIE } from './clearKlaviyoCookie.js';
+
+/**
+ * User agents klaviyo.js treats as bots, for which it tracks nothing: crawlers, link previews, page
+ * testers and headless browsers (headless Chromium's default "HeadlessChrome" among them). Klaviyo's
+ * exact list is not public; these patterns follow its rule. "CUBOT" (a phone brand) is not a bot.
+ */
+const BOT_USER_AGENT =
+  /(?<!cu)bot\b|crawl|spider|slurp|headless|lighthouse|prerender|phantomjs|pingdom|facebookexternalhit|bingpreview|mediapartners/i;
+
+/** Why nothing may be sent for this shopper, or `undefined`: Klaviyo's opt-out cookie, or a bot. */
+export type OptOut = 'optedOut' | 'bot';
+
+/**
+ * Whether the shopper is out of Klaviyo's reach (docs/behaviour.md, "Opt-outs and bots"): Klaviyo's
+ * opt-out cookie `__kla_off=true` is set, or the user agent is one klaviyo.js treats as a bot. Then
+ * nothing goes anywhere: klaviyo.js tracks nothing, and neither may the Client API or cloud mode.
+ */
+export function optOutOf(win: Window): OptOut | undefined {
+  if (BOT_USER_AGENT.test(win.navigator?.userAgent ?? '')) return 'bot';
+  const cookie = win.document?.cookie ?? '';
+  return cookie.includes(`${KLAVIYO_OFF_COOKIE}=true`) &&
+    new RegExp(`(?:^|;\\s*)${KLAVIYO_OFF_COOKIE}=true(?:;|$)`).test(cookie)
+    ? 'optedOut'
+    : undefined;
+}
