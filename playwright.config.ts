@@ -4,6 +4,12 @@ import { defineConfig } from '@playwright/test';
 /** Debian's Chromium when present (no browser can be downloaded here), else Playwright's own. */
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 const PORT = Number(process.env.E2E_PORT ?? 4173);
+/**
+ * An ordinary desktop Chrome: headless Chromium's default user agent ("HeadlessChrome") is a bot to
+ * klaviyo.js, which then tracks nothing (and so does our integration, by the same rule).
+ */
+export const DESKTOP_USER_AGENT =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -16,6 +22,7 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
+    userAgent: DESKTOP_USER_AGENT,
     trace: 'off',
     launchOptions: {
       executablePath: existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined,

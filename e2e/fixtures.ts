@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page, type Route } from '@playwright/test';
 import { createClientApiStandIn, type ClientApiStandIn } from './clientApiStandIn.mjs';
+import { createKlaviyoAccount, type KlaviyoAccount } from './klaviyoAccount.mjs';
 // @ts-expect-error plain ESM module without types
 import { startDataPlane } from './dataPlane.mjs';
 
@@ -68,12 +69,20 @@ export async function blockKlaviyo(page: Page): Promise<void> {
   await applyBlocklist(page.context(), 'dns');
 }
 
-const LOADER = readFileSync(new URL('./fixtures/klaviyo-loader.js', import.meta.url), 'utf8');
-const MODULE = readFileSync(new URL('./fixtures/klaviyo-tracking-module.js', import.meta.url), 'utf8');
+/** The klaviyo.js stand-in (fixtures/klaviyo-js/README.md), by the URL each part is served at. */
+const STAND_IN: Array<[RegExp, string]> = [
+  [/^https:\/\/static\.klaviyo\.com\/onsite\/js\/sharedUtils/, 'sharedUtils.js'],
+  [/^https:\/\/static-tracking\.klaviyo\.com\/onsite\/js\/fender_analytics/, 'fender_analytics.js'],
+  [/^https:\/\/static-tracking\.klaviyo\.com\/onsite\/js\/post_identification_sync/, 'post_identification_sync.js'],
+  [/^https:\/\/static\.klaviyo\.com\/onsite\/js\/(.+\/)?klaviyo\.js/, 'klaviyo.js'],
+];
+const STAND_IN_CODE = new Map(
+  STAND_IN.map(([, file]) => [file, readFileSync(new URL(`./fixtures/klaviyo-js/${file}`, import.meta.url), 'utf8')]),
+);
 
 /**
- * What the tracking module recorded in the page: the exact commands Klaviyo received, callbacks left
- * out, without the readiness probe (`isIdentified`) the integration sends at start.
+ * What the tracker ran in the page: the exact commands Klaviyo's code received, callbacks left out,
+ * without the question (`isIdentified`) the integration asks at start.
  */
 export async function klaviyoReceived(page: Page): Promise<unknown[]> {
   return page.evaluate(() =>
@@ -82,22 +91,31 @@ export async function klaviyoReceived(page: Page): Promise<unknown[]> {
 }
 
 /**
- * Answer klaviyo.js in `context` as Klaviyo ships it: the loader at https://static.klaviyo.com/**, its
- * tracking module at https://static-tracking.klaviyo.com/**, and the Client API at
- * https://a.klaviyo.com/** (`clientApi`). `seen` gets each klaviyo.js URL.
+ * Answer Klaviyo's hosts in `context` as Klaviyo ships them: klaviyo.js and its modules at
+ * https://static.klaviyo.com/** and https://static-tracking.klaviyo.com/** (served with CORS: the
+ * loader asks for its modules with `crossorigin`), and the Client API at https://a.klaviyo.com/**
+ * (`clientApi`, whose account records what klaviyo.js and our Client API rung sent). `seen` gets each
+ * klaviyo.js URL.
  */
 export async function serveStandIn(
   context: BrowserContext,
   seen: (url: string) => void = () => {},
   clientApi: ClientApiStandIn = createClientApiStandIn(),
 ): Promise<void> {
-  await context.route('https://static.klaviyo.com/**', (route) => {
-    seen(route.request().url());
-    return route.fulfill({ status: 200, contentType: 'text/javascript', body: LOADER });
-  });
-  await context.route('https://static-tracking.klaviyo.com/**', (route) =>
-    route.fulfill({ status: 200, contentType: 'text/javascript', body: MODULE }),
-  );
+  const serve = (route: Route) => {
+    const url = route.request().url();
+    const file = STAND_IN.find(([pattern]) => pattern.test(url))?.[1];
+    if (!file) return route.fulfill({ status: 404, body: '' });
+    if (file === 'klaviyo.js') seen(url);
+    return route.fulfill({
+      status: 200,
+      contentType: 'text/javascript',
+      headers: { 'access-control-allow-origin': '*' },
+      body: STAND_IN_CODE.get(file),
+    });
+  };
+  await context.route('https://static.klaviyo.com/**', serve);
+  await context.route('https://static-tracking.klaviyo.com/**', serve);
   await context.route('https://a.klaviyo.com/**', (route) => {
     const r = route.request();
     const a = clientApi.answer(r.method(), r.url(), r.headers(), r.postData());
@@ -120,11 +138,20 @@ export async function demoPurchase(page: Page): Promise<void> {
  * Every test gets https://static.klaviyo.com/** answered by the local klaviyo.js stand-in, and a
  * record of the klaviyo.js requests made. Tests that simulate an ad blocker re-route it.
  */
-export const test = base.extend<{ klaviyoRequests: string[]; dataPlane: DataPlane; clientApi: ClientApiStandIn }>({
-  /** The Client API stand-in answering https://a.klaviyo.com/** for this test. */
+export const test = base.extend<{
+  klaviyoRequests: string[];
+  dataPlane: DataPlane;
+  account: KlaviyoAccount;
+  clientApi: ClientApiStandIn;
+}>({
+  /** The Klaviyo account this test's stand-ins share: where each event landed, whichever path brought it. */
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
-  clientApi: async ({}, use) => {
-    await use(createClientApiStandIn());
+  account: async ({}, use) => {
+    await use(createKlaviyoAccount());
+  },
+  /** The Client API stand-in answering https://a.klaviyo.com/** for this test. */
+  clientApi: async ({ account }, use) => {
+    await use(createClientApiStandIn({ account }));
   },
   /** A local data plane of this test's own (see dataPlane.mjs). */
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern

@@ -430,6 +430,18 @@ describe('DeviceMode: the Client API tier', () => {
     ]);
   });
 
+  it('a hidden page (it may be leaving): what klaviyo.js missed goes to cloud mode at once too, with the same key, as the Client API may answer too late', async () => {
+    serveKlaviyo('error');
+    vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    const { core, cloud, clientApi } = deviceMode({ clientApi: true });
+    core.start();
+    core.handle({ ...track('Order Completed', { order_id: 'o9' }), userId: 'u1', messageId: 'm9' });
+    expect(clientApi.requests.map((r) => r.body.data.attributes.unique_id)).toEqual(['o9']);
+    expect(cloud.forwarded.map((f) => [f.message.messageId, f.reason])).toEqual([['m9', 'klaviyo.js failed']]);
+    await vi.advanceTimersByTimeAsync(0); // the Client API took it: nothing more goes anywhere
+    expect(cloud.forwarded).toHaveLength(1);
+  });
+
   it('429 and 5xx are retried (Retry-After honoured), then the call moves down; 202 ends it', async () => {
     serveKlaviyo('error');
     const answers = [{ status: 429, retryAfter: '2' }, { status: 503 }, { status: 202 }];

@@ -2,6 +2,7 @@
 // call labelled for the inspector (demoTimeline.calling).
 (function () {
   var kdm = window.klaviyoDeviceMode;
+  window.demoTimeline.watch(kdm.core);
   var call = function (label, fn) {
     window.demoTimeline.calling(label, fn);
   };

@@ -36,14 +36,30 @@
     }
   }
 
-  function stateText(event) {
-    if (event.state === 'queued') {
-      return event.tier === 'klaviyo.js' ? 'waiting for an answer' : event.tier === 'cloud' ? 'queued' : 'sending';
-    }
-    if (event.state === 'delivered') {
-      return event.tier === 'klaviyo.js' ? 'acknowledged' : event.tier === 'cloud' ? 'received' : 'delivered';
-    }
-    return event.state + (event.reason ? ': ' + event.reason : '');
+  /** Whether our endpoint said it took the row's calls (undefined while it has not said, or for a data plane). */
+  function endpointTook(row) {
+    return row.endpoint ? /^taken/.test(row.endpoint) : undefined;
+  }
+
+  function stateText(event, row) {
+    var text;
+    if (event.state === 'held') text = 'held until the shopper is known';
+    else if (event.state === 'queued') {
+      text = event.tier === 'klaviyo.js' ? 'waiting for an answer' : event.tier === 'cloud' ? 'queued' : 'sending';
+    } else if (event.state === 'delivered' && event.tier === 'cloud') {
+      // The endpoint answered; whether Klaviyo took it is what it said (skipped or refused is not received).
+      var took = endpointTook(row);
+      text = took === undefined ? 'received by the endpoint' : took ? 'taken by Klaviyo' : 'not taken: ' + row.endpoint;
+    } else if (event.state === 'delivered') {
+      text = event.tier === 'klaviyo.js' ? 'acknowledged' : 'delivered';
+    } else text = event.state + (event.reason ? ': ' + event.reason : '');
+    return event.wasHeld && event.state !== 'held' ? text + ' (held until the shopper was known)' : text;
+  }
+
+  function stateClass(event, row) {
+    return event.tier === 'cloud' && event.state === 'delivered' && endpointTook(row) === false
+      ? 's-lost'
+      : 's-' + event.state;
   }
 
   function el(tag, className, text) {
@@ -74,10 +90,10 @@
         var lines = el('ul', 'events');
         events.forEach(function (what) {
           var event = row.events[what];
-          var line = el('li', 's-' + event.state);
+          var line = el('li', stateClass(event, row));
           line.appendChild(el('span', 'what', what));
           line.appendChild(el('span', 'tier ' + TIERS[event.tier][1], TIERS[event.tier][0]));
-          line.appendChild(el('span', 'state', stateText(event)));
+          line.appendChild(el('span', 'state', stateText(event, row)));
           lines.appendChild(line);
         });
         if (!events.length) {
@@ -131,6 +147,20 @@
         save();
       }
     },
+    /**
+     * Watch the integration's core: each message a labelled call hands it belongs to that call's row,
+     * however late its reports come (a call may wait for klaviyo.js's answer about the shopper).
+     */
+    watch: function (core) {
+      var handle = core.handle.bind(core);
+      core.handle = function (message) {
+        if (current && message && typeof message.messageId === 'string') {
+          current.ids.push(message.messageId);
+          byId[message.messageId] = current;
+        }
+        return handle(message);
+      };
+    },
     /** The integration's onDelivery listener. */
     report: function (r) {
       var row = byId[r.messageId];
@@ -143,13 +173,18 @@
         row.ids.push(r.messageId);
         byId[r.messageId] = row;
       }
+      var wasHeld = !!(row.events[r.what] && row.events[r.what].wasHeld) || (row.events[r.what] || {}).state === 'held';
       if (r.tier === 'cloud') {
         // It went down the ladder: the rungs above are no longer where it stands.
         Object.keys(row.events).forEach(function (what) {
-          if (row.events[what].tier !== 'cloud' && row.events[what].state === 'queued') delete row.events[what];
+          var e = row.events[what];
+          if (e.tier !== 'cloud' && (e.state === 'queued' || e.state === 'held')) {
+            wasHeld = wasHeld || e.state === 'held' || !!e.wasHeld;
+            delete row.events[what];
+          }
         });
       }
-      row.events[r.what] = { tier: r.tier, state: r.state, reason: r.reason };
+      row.events[r.what] = { tier: r.tier, state: r.state, reason: r.reason, wasHeld: wasHeld };
       row.last = r.what;
       save();
     },

@@ -242,9 +242,8 @@ export class DeviceMode {
    */
   reset(): void {
     try {
-      this.tiers?.reset();
-      const dropped = this.gate.clear() + (this.shopper?.reset() ?? 0);
-      if (dropped) this.logger.info(say('resetDropped', dropped));
+      const dropped = (this.tiers?.reset() ?? 0) + this.gate.clear() + (this.shopper?.reset() ?? 0);
+      if (dropped) this.logger.warn(say('resetDropped', dropped));
       this.ladder?.leave();
       this.ladder?.clear();
       this.lastIdentify = undefined;

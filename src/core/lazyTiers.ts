@@ -18,7 +18,9 @@ const IDLE_MAX_MS = 2_000;
 type Pending = { call: LadderCall; commands: KlaviyoCommand[] } | { message: RudderMessage; reason: ForwardReason };
 
 /** The lower tiers as the core uses them: made on demand, started and stopped with consent. */
-export interface ManagedTiers extends Omit<LowerTiers, 'dispose'> {
+export interface ManagedTiers extends Omit<LowerTiers, 'dispose' | 'reset'> {
+  /** Logout or consent withdrawn: drop what waits for the tiers (stored or not) and reset them; returns how many calls waited. */
+  reset(): number;
   /** Consent given (or not needed): the tiers may be made; at idle now if cloud mode or stored work waits. */
   open(): void;
   /** Consent withdrawn: the tiers are stopped and everything waiting is dropped. */
@@ -148,10 +150,12 @@ export function lazyTiers(
       else need({ message: toJsonObject(message, 'message', []), reason });
     },
     reset() {
+      const dropped = pending.length;
       pending = [];
       unstore();
       if (made) guard('forwarderResetFailed', () => made!.reset());
       else resetDue = true;
+      return dropped;
     },
   };
 }

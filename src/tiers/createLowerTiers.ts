@@ -56,6 +56,10 @@ export function createLowerTiers(
         return;
       }
       reportCall(onDelivery, call, command, 'client-api', 'queued');
+      // A hidden page may be leaving: it may be gone before the Client API answers, and a blocked Client
+      // API would then leave the call nowhere. Cloud mode takes it now too (its beacon goes with the page);
+      // the dedupe key makes the second copy harmless.
+      if (win.document?.visibilityState === 'hidden' && call.cloud === 'take') toCloud(call, command, '');
       void clientApi.post(request.path, request.body).then((taken) => {
         if (taken) {
           logger.debug(say('clientApiTook', command[0]));
