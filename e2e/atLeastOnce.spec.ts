@@ -41,7 +41,10 @@ test('a 500 that takes 1.5 s, and the shopper navigates meanwhile: nothing lost'
   dataPlane.fail('500', Infinity, { delayMs: 1500 });
   await page.goto(cloudPage(dataPlane, 'slow'));
   const ids = await send(page, 'slow', 16);
-  await page.waitForTimeout(1300); // the batch is under way (sent after 1 s), its 500 not yet back
+  // The batch is under way (sent about 1 s after the calls, once the blocked Client API refused them),
+  // its 500 not yet back (1.5 s later): the shopper navigates then.
+  await expect.poll(() => dataPlane.arrived.filter((r) => r.path === '/v1/batch').length, { intervals: [20] }).toBe(1);
+  await page.waitForTimeout(200);
   await page.goto(cloudPage(dataPlane, 'slow-next'));
   dataPlane.fail('ok');
   await expectEach(dataPlane, ids);

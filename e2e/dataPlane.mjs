@@ -15,6 +15,8 @@ export const MAX_REQUEST_BYTES = 4000 * 1024;
 export async function startDataPlane({ port = 0, writeKey = 'e2e-write-key', log = false } = {}) {
   const received = [];
   const requests = [];
+  /** Every request as it arrived, before it was answered (a slow failure is under way meanwhile). */
+  const arrived = [];
   const hanging = new Set();
   let fault = { mode: 'ok', times: 0 };
 
@@ -57,6 +59,7 @@ export async function startDataPlane({ port = 0, writeKey = 'e2e-write-key', log
       if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
     });
     req.on('end', () => {
+      arrived.push({ path: url.pathname, at: Date.now() });
       if (fault.times > 0) {
         fault.times -= 1;
         if (fault.mode === 'hang') {
@@ -114,6 +117,7 @@ export async function startDataPlane({ port = 0, writeKey = 'e2e-write-key', log
     writeKey,
     received,
     requests,
+    arrived,
     /**
      * The next `times` requests fail with `mode`: '500', '503', '429', 'hang' or 'reset'; 'ok' clears.
      * `retryAfter` adds that header to a 429/503/500; `delayMs` answers that much later (a slow failure).
