@@ -3,6 +3,9 @@ import type { KlaviyoAccount } from './klaviyoAccount.mjs';
 
 export const STAND_IN_PRIVATE_KEY: string;
 
+/** Klaviyo's documented limits per endpoint: [per second, per minute]. */
+export const LIMITS: Record<string, [number, number]>;
+
 /** Why Klaviyo would refuse one event's attributes (with its profile), or undefined. */
 export function eventProblem(attributes: any, profile: any): string | undefined;
 
@@ -24,7 +27,7 @@ export interface KlaviyoServerApiStandIn {
   events(): Array<Record<string, any>>;
   /** How many events Klaviyo would keep: one per profile, metric and unique_id. */
   unique(): number;
-  counts(): { requests: number; events: number };
+  counts(): { requests: number; events: number; throttled: number; byPath: Record<string, number> };
   fail(status: number, times?: number, retryAfter?: string): void;
   setLatency(ms: number): void;
   reset(): void;
@@ -37,5 +40,7 @@ export function startKlaviyoServerApi(options?: {
   latencyMs?: number;
   keep?: boolean;
   log?: boolean;
+  /** Klaviyo's account-wide rate limits (429 over them). @default true */
+  limits?: boolean;
   account?: KlaviyoAccount;
 }): Promise<KlaviyoServerApiStandIn>;

@@ -189,6 +189,27 @@ describe('CloudForwarder: retries', () => {
     expect(other.requests.map((r) => r.at)).toEqual([31000]);
   });
 
+  it('inside a Retry-After window no page beacons at page leave: the stored queue waits (a page load is not an attempt)', async () => {
+    const first = forwarder({ answer: () => ({ status: 429, retryAfter: '30' }) as never });
+    first.f.forward({ ...track('A', {}), messageId: 'a' }, 'klaviyo.js failed');
+    await settle(1000); // 429, Retry-After 30 s
+    window.dispatchEvent(new Event('pagehide'));
+    first.f.dispose();
+    // Every next page within the window: its own calls and the ones taken over wait, beacons included.
+    for (let page = 0; page < 3; page++) {
+      const next = forwarder();
+      next.f.forward({ ...track(`P${page}`, {}), messageId: `p${page}` }, 'klaviyo.js failed');
+      await settle(2_000);
+      window.dispatchEvent(new Event('pagehide'));
+      next.f.dispose();
+      expect([next.requests, next.beacons]).toEqual([[], []]);
+    }
+    expect(first.beacons).toEqual([]);
+    const last = forwarder();
+    await settle(30_000);
+    expect(last.requests.flatMap((r) => r.body.batch.map((m) => m.event)).sort()).toEqual(['A', 'P0', 'P1', 'P2']);
+  });
+
   it('retry delays follow the injected random source', () => {
     expect([1, 2, 3, 7, 8, 20].map((n) => retryDelay(n, () => 0.5))).toEqual([1000, 2000, 4000, 60000, 60000, 60000]);
     expect([1, 2, 3].map((n) => retryDelay(n, () => 0))).toEqual([800, 1600, 3200]);

@@ -2,7 +2,7 @@
 import { ApiKeySession, EventsApi, ProfilesApi } from 'klaviyo-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKlaviyoServerApi, STAND_IN_PRIVATE_KEY, type KlaviyoServerApiStandIn } from '../e2e/klaviyoServerApi.mjs';
-import { eventJobs, profileImportBody, subscriptionJobs } from '../src/server/serverBodies.js';
+import { eventJobBody, profileImportJobBody, subscriptionJobBody } from '../src/server/serverBodies.js';
 import { KLAVIYO_API_REVISION } from '../src/clientApi/clientApiBodies.js';
 
 /**
@@ -47,7 +47,7 @@ describe('the Klaviyo server-API stand-in and the official klaviyo-api SDK', () 
   });
 
   it('event bulk job: the SDK body equals ours, and the stand-in takes it', async () => {
-    const ours = eventJobs([EVENT])[0].body;
+    const ours = eventJobBody([{ profile: EVENT.profile, events: [EVENT.attributes] }]);
     const response = await sdk(EventsApi).bulkCreateEvents({
       data: {
         type: 'event-bulk-create-job',
@@ -84,15 +84,25 @@ describe('the Klaviyo server-API stand-in and the official klaviyo-api SDK', () 
     expect(lastBody()).toEqual(ours);
   });
 
-  it('profile import and subscription job: the SDK bodies equal ours', async () => {
-    await sdk(ProfilesApi).createOrUpdateProfile({
+  it('profile bulk import and subscription job: the SDK bodies equal ours', async () => {
+    await sdk(ProfilesApi).bulkImportProfiles({
       data: {
-        type: 'profile',
-        attributes: { email: 'ada@example.com', firstName: 'Ada', properties: { plan: 'pro' } },
+        type: 'profile-bulk-import-job',
+        attributes: {
+          profiles: {
+            data: [
+              {
+                type: 'profile',
+                attributes: { email: 'ada@example.com', firstName: 'Ada', properties: { plan: 'pro' } },
+              },
+            ],
+          },
+        },
       },
     } as never);
+    expect(klaviyo.requests[klaviyo.requests.length - 1].status).toBe(202);
     expect(lastBody()).toEqual(
-      profileImportBody({ email: 'ada@example.com', first_name: 'Ada', properties: { plan: 'pro' } }),
+      profileImportJobBody([{ email: 'ada@example.com', first_name: 'Ada', properties: { plan: 'pro' } }]),
     );
 
     const subscriptions = { email: { marketing: { consent: 'SUBSCRIBED' } } };
@@ -107,18 +117,15 @@ describe('the Klaviyo server-API stand-in and the official klaviyo-api SDK', () 
       },
     } as never);
     expect(klaviyo.requests[klaviyo.requests.length - 1].status).toBe(202);
-    const ours = subscriptionJobs([
-      { messageId: 'm', listId: 'L1', profile: { email: 'ada@example.com', subscriptions } },
-    ]);
-    expect(lastBody()).toEqual(ours[0].body);
+    expect(lastBody()).toEqual(subscriptionJobBody('L1', [{ email: 'ada@example.com', subscriptions }]));
   });
 
   it('refuses what Klaviyo refuses: another key (403) and a body without an identifier (400)', async () => {
     const wrong = sdk(EventsApi, 'pk_another000000000000000000000000');
-    await expect(wrong.bulkCreateEvents(eventJobs([EVENT])[0].body as never)).rejects.toMatchObject({
+    const body = (profile: Record<string, string>) => eventJobBody([{ profile, events: [EVENT.attributes] }]);
+    await expect(wrong.bulkCreateEvents(body(EVENT.profile) as never)).rejects.toMatchObject({
       response: { status: 403 },
     });
-    const noProfile = { ...EVENT, profile: {} };
     const response = await fetch(`${klaviyo.url}/api/event-bulk-create-jobs`, {
       method: 'POST',
       headers: {
@@ -126,9 +133,16 @@ describe('the Klaviyo server-API stand-in and the official klaviyo-api SDK', () 
         revision: KLAVIYO_API_REVISION,
         'content-type': 'application/vnd.api+json',
       },
-      body: JSON.stringify(eventJobs([noProfile])[0].body),
+      body: JSON.stringify(body({})),
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).errors[0].detail).toBe('the profile needs an identifier');
+    const { errors } = await response.json();
+    // One error per bad entry, pointing at it (the engine refuses those and resends the rest).
+    expect(errors).toMatchObject([
+      {
+        detail: 'the profile needs an identifier',
+        source: { pointer: '/data/attributes/events-bulk-create/data/0/attributes/events/data/0' },
+      },
+    ]);
   });
 });

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RudderMessage } from '../src/mapping/types.js';
 import { planBatch, type PlanConfig } from '../src/server/planBatch.js';
-import { eventJobs, subscriptionJobs } from '../src/server/serverBodies.js';
 
 const CONFIG: PlanConfig = {
   listId: undefined,
@@ -256,46 +255,5 @@ describe('planBatch: gateway messages → Klaviyo server-API work', () => {
     const copy = structuredClone(messages);
     planBatch(messages, CONFIG);
     expect(messages).toEqual(copy);
-  });
-});
-
-describe('bulk bodies', () => {
-  it('events: one entry per profile, in jobs of at most 1,000 events', () => {
-    const events = Array.from({ length: 1500 }, (_, i) => ({
-      messageId: `m${i}`,
-      profile: { email: `p${i % 2}@x.co` },
-      attributes: { metric: metric('X'), properties: {}, unique_id: `m${i}` },
-    }));
-    const jobs = eventJobs(events);
-    expect(jobs.map((j) => j.events.length)).toEqual([1000, 500]);
-    const entries = (jobs[0].body as any).data.attributes['events-bulk-create'].data;
-    expect(
-      entries.map((e: any) => [e.type, e.attributes.profile.data.attributes.email, e.attributes.events.data.length]),
-    ).toEqual([
-      ['event-bulk-create', 'p0@x.co', 500],
-      ['event-bulk-create', 'p1@x.co', 500],
-    ]);
-    expect((jobs[0].body as any).data.type).toBe('event-bulk-create-job');
-  });
-
-  it('subscriptions: one job per list', () => {
-    const jobs = subscriptionJobs([
-      { messageId: 'a', listId: 'L1', profile: { email: 'a@x.co' } },
-      { messageId: 'b', listId: 'L2', profile: { email: 'b@x.co' } },
-      { messageId: 'c', listId: 'L1', profile: { email: 'c@x.co' } },
-    ]);
-    expect(
-      jobs.map((j) => [(j.body as any).data.relationships.list.data.id, j.subscriptions.map((s) => s.messageId)]),
-    ).toEqual([
-      ['L1', ['a', 'c']],
-      ['L2', ['b']],
-    ]);
-    expect((jobs[0].body as any).data).toMatchObject({
-      type: 'profile-subscription-bulk-create-job',
-      attributes: {
-        custom_source: 'klaviyo-device-mode',
-        profiles: { data: [{ type: 'profile' }, { type: 'profile' }] },
-      },
-    });
   });
 });

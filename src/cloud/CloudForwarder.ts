@@ -282,9 +282,11 @@ export class CloudForwarder implements Forwarder {
     const current = this.current;
     // An event this page beaconed already (hidden, then pagehide) is not beaconed again.
     const waiting = this.queue.items.filter((item) => !current?.has(item) && !this.beaconed.has(item));
-    // A failing endpoint would lose a beacon; a stored queue waits for the next page instead. A queue
+    // A failing endpoint would lose a beacon, and inside a Retry-After window (set by this page or an
+    // earlier one) the endpoint asked for quiet: a stored queue waits for the next page instead. A queue
     // held only in memory has no next page: beaconing it is its only chance.
-    if ((!this.failing || !this.storage.persistent) && waiting.length) {
+    const quiet = this.failing || this.pausedUntil() > this.now();
+    if ((!quiet || !this.storage.persistent) && waiting.length) {
       const { dataPlaneUrl, writeKey } = this.config.cloudMode;
       const url = `${dataPlaneUrl}/beacon/v1/batch?writeKey=${encodeURIComponent(writeKey)}`;
       const sentAt = this.sentAt();

@@ -1,6 +1,7 @@
 import type { ConsentChannel } from '../config/KlaviyoOptions.js';
 import type { LogLevel, LogSink } from '../logger/createLogger.js';
 import type { KlaviyoMetric } from '../mapping/KlaviyoMetric.js';
+import type { DeliveryStore } from './delivery/DeliveryStore.js';
 
 /** Options of `createCloudEndpoint` (docs/cloud-endpoint.md). */
 export interface CloudEndpointOptions {
@@ -30,4 +31,10 @@ export interface CloudEndpointOptions {
   logger?: LogSink;
   /** The `fetch` used to call Klaviyo (tests, proxies). @default globalThis.fetch */
   fetch?: typeof fetch;
+  /**
+   * What the instances delivering to one Klaviyo account share: the dispatch limiter, Klaviyo's 429
+   * pause and the last upsert per profile. Several instances: `createRedisStore(redis)` (an ioredis
+   * client). @default in-process (one instance)
+   */
+  store?: DeliveryStore;
 }

@@ -6,26 +6,25 @@ import { KEY_REFUSED_RETRY_AFTER_S, KLAVIYO_TIMEOUT_MS, THROTTLED_RETRY_AFTER_S 
 
 /** The server API endpoints the cloud endpoint calls. */
 export type ServerApiPath =
-  'event-bulk-create-jobs' | 'events' | 'profile-import' | 'profile-subscription-bulk-create-jobs';
+  'event-bulk-create-jobs' | 'events' | 'profile-bulk-import-jobs' | 'profile-subscription-bulk-create-jobs';
 
 /**
  * What Klaviyo did with one request: took it; refused it for good (a 4xx about the body: retrying
- * cannot help); or failed in a way a retry can fix, with the HTTP status the browser should get.
+ * cannot help), with the JSON pointers of its errors (`/data/attributes/…/data/<i>` names an entry of
+ * a bulk job); throttled it (429: wait
+ * `retryAfterMs`); or failed in a way a retry can fix, with the HTTP status the browser should get.
  */
 export type ServerApiOutcome =
   | { kind: 'taken' }
-  | { kind: 'refused'; reason: string }
-  | { kind: 'retry'; status: 429 | 502 | 503 | 504; retryAfterS?: number; reason: string };
+  | { kind: 'refused'; reason: string; pointers: string[] }
+  | { kind: 'throttled'; retryAfterMs: number }
+  | { kind: 'retry'; status: 502 | 503 | 504; retryAfterS?: number; reason: string };
 
 /**
- * Klaviyo's server API over `fetch`, with the private key. One request per call, no retries of its
- * own: a retryable failure goes back to the browser, whose persisted queue retries (safe: every
- * event carries its `unique_id`). After a 429 it answers for that endpoint itself until the
- * `Retry-After` has passed, without calling Klaviyo.
+ * Klaviyo's server API over `fetch`, with the private key. One request per call, no retries and no
+ * pacing of its own: the delivery engine paces, pauses and retries.
  */
 export class KlaviyoServerApi {
-  private readonly pausedUntil = new Map<ServerApiPath, number>();
-
   constructor(
     private readonly baseUrl: string,
     private readonly privateApiKey: string,
@@ -34,10 +33,6 @@ export class KlaviyoServerApi {
   ) {}
 
   async post(path: ServerApiPath, body: JsonObject): Promise<ServerApiOutcome> {
-    const paused = (this.pausedUntil.get(path) ?? 0) - this.now();
-    if (paused > 0) {
-      return { kind: 'retry', status: 429, retryAfterS: Math.ceil(paused / 1000), reason: `Klaviyo throttled ${path}` };
-    }
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), KLAVIYO_TIMEOUT_MS);
     let response: Response;
@@ -66,13 +61,14 @@ export class KlaviyoServerApi {
       clearTimeout(timer);
     }
     const { status } = response;
-    const detail = await errorDetail(response);
+    const errors = await errorsOf(response);
     if (status >= 200 && status < 300) return { kind: 'taken' };
     if (status === 429) {
-      const ms = retryAfterMs(response.headers.get('retry-after') ?? undefined, this.now());
-      const retryAfterS = ms === undefined ? THROTTLED_RETRY_AFTER_S : Math.max(1, Math.ceil(ms / 1000));
-      this.pausedUntil.set(path, this.now() + retryAfterS * 1000);
-      return { kind: 'retry', status: 429, retryAfterS, reason: `Klaviyo throttled ${path}` };
+      // Retry-After (integer seconds), else the `throttled` detail ("Expected available in 1 second").
+      const header = retryAfterMs(response.headers.get('retry-after') ?? undefined, this.now());
+      const said = /available in (\d+) second/i.exec(errors[0]?.detail ?? '')?.[1];
+      const ms = header ?? (said === undefined ? THROTTLED_RETRY_AFTER_S * 1000 : Math.max(1, Number(said)) * 1000);
+      return { kind: 'throttled', retryAfterMs: ms };
     }
     if (status === 401 || status === 403) {
       return {
@@ -84,21 +80,28 @@ export class KlaviyoServerApi {
     }
     if (status === 408 || status >= 500)
       return { kind: 'retry', status: 502, reason: `Klaviyo ${path}: HTTP ${status}` };
-    return { kind: 'refused', reason: `Klaviyo ${path}: HTTP ${status}${detail ? `: ${detail}` : ''}` };
+    const detail = errors[0]?.detail;
+    return {
+      kind: 'refused',
+      reason: `Klaviyo ${path}: HTTP ${status}${detail ? `: ${detail}` : ''}`,
+      pointers: errors.flatMap((e) => (e.pointer ? [e.pointer] : [])),
+    };
   }
 }
 
-/** The `detail` of Klaviyo's first JSON:API error, if the body has one (bounded, never throws). */
-async function errorDetail(response: Response): Promise<string | undefined> {
+/** Klaviyo's JSON:API errors (detail and source pointer), if the body has them (bounded, never throws). */
+async function errorsOf(response: Response): Promise<Array<{ detail?: string; pointer?: string }>> {
   if (response.status < 400) {
     await response.body?.cancel().catch(() => undefined);
-    return undefined;
+    return [];
   }
   try {
-    const body = (await response.json()) as { errors?: Array<{ detail?: unknown }> };
-    const detail = body.errors?.[0]?.detail;
-    return typeof detail === 'string' ? detail.slice(0, 300) : undefined;
+    const body = (await response.json()) as { errors?: Array<{ detail?: unknown; source?: { pointer?: unknown } }> };
+    return (Array.isArray(body.errors) ? body.errors : []).slice(0, 1000).map((e) => ({
+      detail: typeof e?.detail === 'string' ? e.detail.slice(0, 300) : undefined,
+      pointer: typeof e?.source?.pointer === 'string' ? e.source.pointer : undefined,
+    }));
   } catch {
-    return undefined;
+    return [];
   }
 }

@@ -2,13 +2,14 @@ import { createLogger, type LogSink } from '../logger/createLogger.js';
 import { installMessages } from '../logger/messages.js';
 import type { RudderMessage } from '../mapping/types.js';
 import type { CloudEndpointOptions } from './CloudEndpointOptions.js';
-import { deliverPlan } from './deliverPlan.js';
+import { DeliveryEngine } from './delivery/DeliveryEngine.js';
+import { createMemoryStore } from './delivery/DeliveryStore.js';
+import { digest } from './delivery/digest.js';
 import { KlaviyoServerApi } from './KlaviyoServerApi.js';
 import { planBatch } from './planBatch.js';
-import { ProfileCache } from './ProfileCache.js';
 import { readBoundedText } from './readBoundedText.js';
 import { resolveEndpointOptions } from './resolveEndpointOptions.js';
-import { MAX_REQUEST_BYTES, PROFILE_CACHE_ENTRIES } from './serverLimits.js';
+import { MAX_REQUEST_BYTES } from './serverLimits.js';
 import { writeKeyOf } from './writeKeyOf.js';
 
 /** A Fetch API request handler: Node ≥ 20, Deno, Bun, Workers and other edge runtimes. */
@@ -20,17 +21,19 @@ const ROUTE = /\/(?:(beacon)\/)?v1\/(batch|identify|track|page|screen|group|alia
  * Our own cloud-mode endpoint (docs/cloud-endpoint.md): it takes what the browser forwards, in
  * RudderStack's gateway wire format, and delivers it to Klaviyo's server API with the private key.
  * Routes: `POST …/v1/batch`, `POST …/v1/<type>` (Basic auth `writeKey:`), `POST
- * …/beacon/v1/batch?writeKey=` (`text/plain`), `OPTIONS` preflight, `GET …/health`. It answers only
- * after Klaviyo did: 200 when every message was taken or refused for a stated permanent reason; 429
- * (with `Retry-After`), 502, 503 or 504 when a retry can succeed, so the browser's queue keeps the
- * batch. Throws a `TypeError` at construction for bad options; the handler itself never rejects.
+ * …/beacon/v1/batch?writeKey=` (`text/plain`), `OPTIONS` preflight, `GET …/health`. Its work goes to
+ * the delivery engine, which pools concurrent requests into Klaviyo's bulk jobs at the rate the
+ * account allows. It answers only after Klaviyo did: 200 when every message was taken or refused for a
+ * stated permanent reason; 429 (with `Retry-After`), 502, 503 or 504 when a retry can succeed, so the
+ * browser's queue keeps the batch; within 12 s in all cases. Throws a `TypeError` at construction for
+ * bad options; the handler itself never rejects.
  */
 export function createCloudEndpoint(options: CloudEndpointOptions): CloudEndpoint {
   const config = resolveEndpointOptions(options);
   installMessages(); // mapping warnings in full sentences: a server has no bundle size to save
   const logger = createLogger(config.logLevel, redacting(config.logger, config.privateApiKey), 'server');
   const api = new KlaviyoServerApi(config.klaviyoBaseUrl, config.privateApiKey, config.fetch);
-  const cache = new ProfileCache(PROFILE_CACHE_ENTRIES);
+  const engine = new DeliveryEngine(api, config.store ?? createMemoryStore(), logger, digest(config.privateApiKey));
 
   return async function handle(request: Request): Promise<Response> {
     const origin = request.headers.get('origin');
@@ -79,7 +82,7 @@ export function createCloudEndpoint(options: CloudEndpointOptions): CloudEndpoin
 
       const plan = planBatch(messages, config);
       for (const { messageId, reason } of plan.skipped) logger.info(`skipped ${messageId}: ${reason}`);
-      const delivery = await deliverPlan(plan, api, cache, logger);
+      const delivery = await engine.deliver(plan);
       for (const { messageId, reason } of delivery.refused) logger.warn(`Klaviyo refused ${messageId}: ${reason}`);
       if (delivery.retry) {
         const { status, retryAfterS, reason } = delivery.retry;

@@ -4,3 +4,6 @@
  */
 export { createCloudEndpoint, type CloudEndpoint } from './createCloudEndpoint.js';
 export type { CloudEndpointOptions } from './CloudEndpointOptions.js';
+export { createRedisStore, type RedisLike, type RedisStoreOptions } from './delivery/redisStore.js';
+export { createMemoryStore, type DeliveryStore } from './delivery/DeliveryStore.js';
+export type { DispatchRate } from './delivery/klaviyoLimits.js';

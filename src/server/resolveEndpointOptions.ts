@@ -2,6 +2,7 @@ import { DEFAULT_CONSENT_CHANNELS, DEFAULT_LOG_LEVEL } from '../config/defaults.
 import type { LogLevel, LogSink } from '../logger/createLogger.js';
 import { KLAVIYO_METRICS } from '../mapping/KlaviyoMetric.js';
 import type { CloudEndpointOptions } from './CloudEndpointOptions.js';
+import type { DeliveryStore } from './delivery/DeliveryStore.js';
 import type { PlanConfig } from './planBatch.js';
 import { KLAVIYO_BASE_URL } from './serverLimits.js';
 
@@ -14,6 +15,7 @@ export interface EndpointConfig extends PlanConfig {
   logLevel: LogLevel;
   logger: LogSink;
   fetch: typeof fetch;
+  store: DeliveryStore | undefined;
 }
 
 const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error', 'none'];
@@ -74,6 +76,17 @@ export function resolveEndpointOptions(options: CloudEndpointOptions): EndpointC
   }
   const logLevel = options.logLevel ?? DEFAULT_LOG_LEVEL;
   if (!LOG_LEVELS.includes(logLevel)) fail(`logLevel must be one of ${LOG_LEVELS.join(', ')}.`);
+  const store = options.store;
+  if (
+    store !== undefined &&
+    !['take', 'pausedFor', 'pause', 'lastUpserts', 'rememberUpserts'].every(
+      (m) => typeof (store as unknown as Record<string, unknown>)[m] === 'function',
+    )
+  ) {
+    fail(
+      'store must be a delivery store: createRedisStore(redis) from klaviyo-device-mode/server, or your own with take, pausedFor, pause, lastUpserts and rememberUpserts.',
+    );
+  }
   const fetcher = options.fetch ?? globalThis.fetch;
   if (typeof fetcher !== 'function') fail('this runtime has no fetch: pass one as the fetch option.');
   return {
@@ -90,5 +103,6 @@ export function resolveEndpointOptions(options: CloudEndpointOptions): EndpointC
     logLevel,
     logger: options.logger ?? console,
     fetch: fetcher,
+    store: options.store,
   };
 }
