@@ -28,7 +28,8 @@ export interface KlaviyoServerApiStandIn {
   /** How many events Klaviyo would keep: one per profile, metric and unique_id. */
   unique(): number;
   counts(): { requests: number; events: number; throttled: number; byPath: Record<string, number> };
-  fail(status: number, times?: number, retryAfter?: string): void;
+  /** The next `times` requests (to `path` only, e.g. `/api/profile-bulk-import-jobs`) answer `status`. */
+  fail(status: number, times?: number, retryAfter?: string, path?: string): void;
   setLatency(ms: number): void;
   reset(): void;
   close(): Promise<void>;
@@ -43,4 +44,6 @@ export function startKlaviyoServerApi(options?: {
   /** Klaviyo's account-wide rate limits (429 over them). @default true */
   limits?: boolean;
   account?: KlaviyoAccount;
+  /** Called with each event's attributes when Klaviyo keeps it (not for a repeat). */
+  onEvent?: (attributes: Record<string, any>) => void;
 }): Promise<KlaviyoServerApiStandIn>;

@@ -127,9 +127,10 @@ function check(path, body) {
 /**
  * Start the stand-in. `keep: false` counts without keeping bodies (for the benchmark); `account` is
  * the Klaviyo account model events land in (klaviyoAccount.mjs: share one with the Client API
- * stand-in to see every path in one place); `limits: false` turns Klaviyo's rate limits off. Returns
+ * stand-in to see every path in one place); `limits: false` turns Klaviyo's rate limits off;
+ * `onEvent(attributes)` is called for each event Klaviyo keeps (the benchmark's latency). Returns
  * its URL, `requests` (path, status, body, at), `events()` (every event taken, with its profile),
- * `unique()` (events counted as Klaviyo keeps them), `counts()`, `fail(status, times, retryAfter)`,
+ * `unique()` (events counted as Klaviyo keeps them), `counts()`, `fail(status, times, retryAfter, path)`,
  * `setLatency(ms)`, `reset()` and `close()`.
  */
 export async function startKlaviyoServerApi({
@@ -140,12 +141,13 @@ export async function startKlaviyoServerApi({
   log = false,
   limits = true,
   account = keep ? createKlaviyoAccount() : undefined,
+  onEvent = undefined,
 } = {}) {
   const requests = [];
   const events = [];
   const kept = new Set();
   let counts = { requests: 0, events: 0, throttled: 0, byPath: {} };
-  let fault = { status: 0, times: 0, retryAfter: undefined };
+  let fault = { status: 0, times: 0, retryAfter: undefined, path: undefined };
   let latency = latencyMs;
   let profileIds = 0;
   /** Requests per endpoint in the current 1 s and 60 s windows: path → [second, count, minute, count]. */
@@ -176,6 +178,7 @@ export async function startKlaviyoServerApi({
       attributes.metric.data.attributes.name,
       attributes.unique_id ?? `${attributes.time}`,
     ]);
+    if (!kept.has(key)) onEvent?.(attributes);
     kept.add(key);
     if (keep) events.push({ profile, ...attributes });
     account?.record({ profile, event: attributes, via: 'server', path: 'server' });
@@ -245,7 +248,7 @@ export async function startKlaviyoServerApi({
       }
       if (!/json/.test(req.headers['content-type'] ?? '')) return error(415, 'unsupported_media_type', 'JSON only');
       if (size > MAX_PAYLOAD_BYTES) return error(413, 'payload_too_large', 'The payload is over 5 MB.');
-      if (fault.times > 0) {
+      if (fault.times > 0 && (!fault.path || fault.path === path)) {
         fault.times -= 1;
         const extra = fault.retryAfter ? { 'retry-after': fault.retryAfter } : {};
         return error(fault.status, fault.status === 429 ? 'throttled' : 'error', 'injected fault', extra);
@@ -283,9 +286,9 @@ export async function startKlaviyoServerApi({
     /** How many events Klaviyo would keep: one per profile, metric and unique_id. */
     unique: () => kept.size,
     counts: () => ({ ...counts, byPath: { ...counts.byPath } }),
-    /** The next `times` requests answer `status` (with `Retry-After` when given). */
-    fail(status, times = Infinity, retryAfter = undefined) {
-      fault = { status, times, retryAfter };
+    /** The next `times` requests (to `path` only, when given) answer `status` (with `Retry-After` when given). */
+    fail(status, times = Infinity, retryAfter = undefined, path = undefined) {
+      fault = { status, times, retryAfter, path };
     },
     setLatency(ms) {
       latency = ms;

@@ -177,7 +177,7 @@ describe('what Klaviyo answers', () => {
     );
     const { engine: e } = engine(k.api);
     const answer = await e.deliver(plan({ events: [event(1), event(2), event(3)] }));
-    expect(answer).toEqual({ taken: 2, refused: [{ messageId: 'm2', reason: 'Klaviyo: HTTP 400' }] });
+    expect(answer).toEqual({ taken: 2, refused: [{ messageId: 'm2', reason: 'Klaviyo: HTTP 400' }], failed: [] });
     expect(k.jobs.map((j) => j.path)).toEqual(['event-bulk-create-jobs', 'events', 'events', 'events']);
   });
 
@@ -210,6 +210,7 @@ describe('what Klaviyo answers', () => {
       taken: 0,
       refused: [],
       retry: { status: 429, retryAfterS: 22, reason: 'Klaviyo backlog over the wait allowed' },
+      failed: ['m1'],
     });
     // Later requests during the pause are answered at once, without calling Klaviyo.
     const during = await e.deliver(plan({ events: [event(2)] }));

@@ -1,4 +1,4 @@
-import { createLogger, type LogSink } from '../logger/createLogger.js';
+import { createLogger } from '../logger/createLogger.js';
 import { installMessages } from '../logger/messages.js';
 import type { RudderMessage } from '../mapping/types.js';
 import type { CloudEndpointOptions } from './CloudEndpointOptions.js';
@@ -8,6 +8,7 @@ import { digest } from './delivery/digest.js';
 import { KlaviyoServerApi } from './KlaviyoServerApi.js';
 import { planBatch } from './planBatch.js';
 import { readBoundedText } from './readBoundedText.js';
+import { redacting } from './redacting.js';
 import { resolveEndpointOptions } from './resolveEndpointOptions.js';
 import { MAX_REQUEST_BYTES } from './serverLimits.js';
 import { writeKeyOf } from './writeKeyOf.js';
@@ -127,15 +128,4 @@ function parseMessages(text: string, type: string): RudderMessage[] | string {
     if (!named(message.userId) && !named(message.anonymousId)) return 'request neither has anonymousId nor userId';
   }
   return batch as RudderMessage[];
-}
-
-/** A log sink that can never print the private key, whatever a line contains (Klaviyo's error texts too). */
-function redacting(sink: LogSink, secret: string): LogSink {
-  const clean = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a.split(secret).join('pk_***') : a));
-  return {
-    debug: (...a) => sink.debug(...clean(a)),
-    info: (...a) => sink.info(...clean(a)),
-    warn: (...a) => sink.warn(...clean(a)),
-    error: (...a) => sink.error(...clean(a)),
-  };
 }

@@ -1,8 +1,8 @@
 import { DEFAULT_CONSENT_CHANNELS, DEFAULT_LOG_LEVEL } from '../config/defaults.js';
 import type { LogLevel, LogSink } from '../logger/createLogger.js';
-import { KLAVIYO_METRICS } from '../mapping/KlaviyoMetric.js';
 import type { CloudEndpointOptions } from './CloudEndpointOptions.js';
 import type { DeliveryStore } from './delivery/DeliveryStore.js';
+import { deliveryOptionProblems } from './deliveryOptionProblems.js';
 import type { PlanConfig } from './planBatch.js';
 import { KLAVIYO_BASE_URL } from './serverLimits.js';
 
@@ -29,15 +29,9 @@ export function resolveEndpointOptions(options: CloudEndpointOptions): EndpointC
     throw new TypeError(`klaviyo-device-mode/server: ${text}`);
   };
   if (options === null || typeof options !== 'object') fail('createCloudEndpoint needs an options object.');
+  const check = (problem: string | undefined) => problem && fail(problem);
   const key = options.privateApiKey;
-  if (typeof key !== 'string' || key.trim() === '') {
-    fail('privateApiKey is missing: pass your Klaviyo private API key (pk_…, Settings > API keys).');
-  }
-  if (!/^pk_[A-Za-z0-9_-]+$/.test(key.trim())) {
-    fail(
-      'privateApiKey does not look like a Klaviyo private API key: it must start with "pk_" and hold only letters, digits, "_" and "-". Copy it again from Settings > API keys.',
-    );
-  }
+  check(deliveryOptionProblems.key(key, 'privateApiKey'));
   const writeKeys = options.writeKeys;
   if (!Array.isArray(writeKeys) || writeKeys.length === 0 || !writeKeys.every((k) => typeof k === 'string' && k)) {
     fail(
@@ -53,13 +47,9 @@ export function resolveEndpointOptions(options: CloudEndpointOptions): EndpointC
     }
   }
   const base = options.klaviyoBaseUrl ?? KLAVIYO_BASE_URL;
-  if (typeof base !== 'string' || !/^https?:\/\/[^/?#]+$/.test(base.replace(/\/$/, ''))) {
-    fail(`klaviyoBaseUrl must be a URL with no path, such as "${KLAVIYO_BASE_URL}".`);
-  }
+  check(deliveryOptionProblems.klaviyoBaseUrl(base));
   const currency = options.currency;
-  if (currency !== undefined && (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency))) {
-    fail(`currency must be an ISO 4217 code of three capital letters, such as "EUR"; got "${String(currency)}".`);
-  }
+  check(deliveryOptionProblems.currency(currency));
   const consent = options.consent ?? [...DEFAULT_CONSENT_CHANNELS];
   if (!Array.isArray(consent) || !consent.every((c) => c === 'email' || c === 'sms')) {
     fail(`consent must be an array of "email" and "sms".`);
@@ -67,26 +57,11 @@ export function resolveEndpointOptions(options: CloudEndpointOptions): EndpointC
   if (options.listId !== undefined && (typeof options.listId !== 'string' || !options.listId)) {
     fail('listId must be a non-empty string: the id of a Klaviyo list (Lists & Segments > the list > Settings).');
   }
+  check(deliveryOptionProblems.eventNames(options.eventNames));
   const eventNames = options.eventNames ?? {};
-  for (const [metric, name] of Object.entries(eventNames)) {
-    if (!(KLAVIYO_METRICS as readonly string[]).includes(metric)) {
-      fail(`eventNames: "${metric}" is not one of ${KLAVIYO_METRICS.join(', ')}.`);
-    }
-    if (typeof name !== 'string' || !name.trim()) fail(`eventNames["${metric}"] must be a non-empty string.`);
-  }
   const logLevel = options.logLevel ?? DEFAULT_LOG_LEVEL;
   if (!LOG_LEVELS.includes(logLevel)) fail(`logLevel must be one of ${LOG_LEVELS.join(', ')}.`);
-  const store = options.store;
-  if (
-    store !== undefined &&
-    !['take', 'pausedFor', 'pause', 'lastUpserts', 'rememberUpserts'].every(
-      (m) => typeof (store as unknown as Record<string, unknown>)[m] === 'function',
-    )
-  ) {
-    fail(
-      'store must be a delivery store: createRedisStore(redis) from klaviyo-device-mode/server, or your own with take, pausedFor, pause, lastUpserts and rememberUpserts.',
-    );
-  }
+  check(deliveryOptionProblems.store(options.store));
   const fetcher = options.fetch ?? globalThis.fetch;
   if (typeof fetcher !== 'function') fail('this runtime has no fetch: pass one as the fetch option.');
   return {

@@ -50,6 +50,8 @@ export interface Delivery {
   refused: Array<{ messageId: string; reason: string }>;
   /** The first retryable failure, by priority (429 over 503 over 504 over 502): the browser must retry. */
   retry?: { status: 429 | 502 | 503 | 504; retryAfterS?: number; reason: string };
+  /** The messages with work that failed retryably (a batch's sender retries only those). */
+  failed: string[];
 }
 
 const RETRY_PRIORITY: Record<number, number> = { 429: 4, 503: 3, 504: 2, 502: 1 };
@@ -114,7 +116,7 @@ export class DeliveryEngine {
 
   /** Deliver a request's plan; resolves within {@link ANSWER_BY_MS}, never rejects. */
   async deliver(plan: Plan): Promise<Delivery> {
-    const delivery: Delivery = { taken: 0, refused: [] };
+    const delivery: Delivery = { taken: 0, refused: [], failed: [] };
     const fail = ({ status, retryAfterS, reason }: Extract<WorkOutcome, { kind: 'retry' }>) => {
       if (!delivery.retry || RETRY_PRIORITY[status] > RETRY_PRIORITY[delivery.retry.status])
         delivery.retry = { status, reason, ...(retryAfterS ? { retryAfterS } : {}) };
@@ -132,6 +134,7 @@ export class DeliveryEngine {
     } catch (error) {
       this.storeDown(error);
       fail(this.storeDownRetry());
+      delivery.failed = messagesOf(plan);
       return delivery;
     }
     if (plan.events.length && waitMs > POOL_WAIT_MS) {
@@ -141,6 +144,7 @@ export class DeliveryEngine {
         retryAfterS: Math.ceil(waitMs / 1000),
         reason: 'Klaviyo backlog over the wait allowed',
       });
+      delivery.failed = messagesOf(plan);
       return delivery;
     }
     return new Promise<Delivery>((resolve) => {
@@ -152,7 +156,11 @@ export class DeliveryEngine {
           if (outcome.kind === 'taken') delivery.taken += 1;
           else if (outcome.kind === 'refused')
             for (const messageId of messageIds) delivery.refused.push({ messageId, reason: outcome.reason });
-          else fail(outcome);
+          else {
+            fail(outcome);
+            for (const messageId of messageIds)
+              if (!delivery.failed.includes(messageId)) delivery.failed.push(messageId);
+          }
           if (!open.size && !adding) finish();
         };
         open.add(settle);
@@ -418,6 +426,15 @@ function scoped(store: DeliveryStore, account: string): DeliveryStore {
     rememberUpserts: (entries) => store.rememberUpserts(entries.map(([p, d]) => [name(p), d])),
   };
 }
+
+/** Every message a plan has work for. */
+const messagesOf = (plan: Plan): string[] => [
+  ...new Set([
+    ...plan.upserts.flatMap((u) => u.messageIds),
+    ...plan.events.map((e) => e.messageId),
+    ...plan.subscriptions.map((s) => s.messageId),
+  ]),
+];
 
 const bytesOf = (value: JsonObject): number => toJsonText(value).length + 60;
 /** A profile's identifiers as a key (email, phone, external id, exchange id). */
