@@ -6,7 +6,7 @@
 // events Klaviyo kept, the time from an event's creation to the 200 that delivered it, Klaviyo's 429s
 // against our requests, requests per event. Asserts nothing. Scenarios (SCENARIOS=a,b to pick;
 // DURATION_S to shorten): steady 750 events/s on 1 and on 3 instances, overload at 3,000 events/s,
-// an identify-heavy mix.
+// an identify-heavy mix, and 750 events/s through a walkerOS collector with batching on.
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { startKlaviyoServerApi, STAND_IN_PRIVATE_KEY } from '../e2e/klaviyoServerApi.mjs';
@@ -14,6 +14,8 @@ import { startKlaviyoServerApi, STAND_IN_PRIVATE_KEY } from '../e2e/klaviyoServe
 const DURATION_S = Number(process.env.DURATION_S ?? 70);
 const BROWSERS = Number(process.env.BROWSERS ?? 300);
 const BATCH = 20;
+/** A browser keeps at most this many events (our forwarder's bound): past it, the oldest is dropped. */
+const QUEUE_MAX = 100;
 const FLUSH_MS = 1_000;
 const DRAIN_MAX_S = Number(process.env.DRAIN_MAX_S ?? 180);
 const CEILING = 2_500; // events/s: 150 jobs a minute × 1,000 events
@@ -23,13 +25,25 @@ const auth = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
 const SCENARIOS = [
   { name: 'steady-1', title: '750 events/s, 1 instance', rate: 750, instances: 1 },
   { name: 'steady-3', title: '750 events/s, 3 instances (Redis)', rate: 750, instances: 3 },
-  { name: 'overload', title: '3,000 events/s, 1 instance (over the 2,500/s ceiling)', rate: 3_000, instances: 1 },
+  {
+    name: 'overload',
+    title: '3,000 events/s from 1,500 browsers, 1 instance (over the 2,500/s ceiling)',
+    rate: 3_000,
+    instances: 1,
+    browsers: 1_500,
+  },
   {
     name: 'identify',
     title: '750 calls/s, 1 in 3 an identify with new traits, 3 instances (Redis)',
     rate: 750,
     instances: 3,
     identifyShare: 1 / 3,
+  },
+  {
+    name: 'walkeros',
+    title: '750 events/s from 300 shoppers through a walkerOS collector (batching on), 1 instance',
+    rate: 750,
+    walkeros: true,
   },
 ].filter((s) => !process.env.SCENARIOS || process.env.SCENARIOS.split(',').includes(s.name));
 
@@ -106,10 +120,11 @@ async function run(scenario) {
   let delivered = 0;
   let answers429 = 0;
   let otherFailures = 0;
+  let droppedInBrowsers = 0;
   let generating = true;
-  const perBrowser = scenario.rate / BROWSERS;
+  const browsers = scenario.browsers ?? BROWSERS;
+  const perBrowser = scenario.rate / browsers;
   const started = performance.now();
-  let keptAtLoadEnd = 0;
 
   const browser = async (b) => {
     const url = instances[b % instances.length].url;
@@ -130,6 +145,11 @@ async function run(scenario) {
           const m = message(b, seq, identify);
           expected += m.type === 'identify' ? 0 : m.event === 'Order Completed' ? 2 : 1;
           queue.push({ at: now, message: m });
+          if (queue.length > QUEUE_MAX) {
+            const [lost] = queue.splice(0, 1);
+            droppedInBrowsers +=
+              lost.message.type === 'identify' ? 0 : lost.message.event === 'Order Completed' ? 2 : 1;
+          }
         }
       }
       last = now;
@@ -150,7 +170,7 @@ async function run(scenario) {
         retryAfter = Number(response.headers.get('retry-after') ?? 0);
         await response.arrayBuffer();
       } catch {
-        status = 0;
+        // a network error: retried like a 5xx
       }
       const answered = performance.now();
       if (status === 200) {
@@ -167,7 +187,7 @@ async function run(scenario) {
     }
   };
 
-  const browsers = Array.from({ length: BROWSERS }, (_, b) => browser(b));
+  const running = Array.from({ length: browsers }, (_, b) => browser(b));
   const progress = setInterval(() => {
     const s = Math.round((performance.now() - started) / 1000);
     process.stdout.write(
@@ -176,9 +196,9 @@ async function run(scenario) {
   }, 5_000);
   await sleep(DURATION_S * 1000);
   generating = false;
-  keptAtLoadEnd = klaviyo.unique();
+  const keptAtLoadEnd = klaviyo.unique();
   const loadEnded = performance.now();
-  await Promise.race([Promise.all(browsers), sleep(DRAIN_MAX_S * 1000)]);
+  await Promise.race([Promise.all(running), sleep(DRAIN_MAX_S * 1000)]);
   clearInterval(progress);
   const drainS = (performance.now() - loadEnded) / 1000;
   const counts = klaviyo.counts();
@@ -186,6 +206,7 @@ async function run(scenario) {
   const kept = klaviyo.unique();
   const result = {
     scenario: scenario.title,
+    browsers,
     calls: created,
     klaviyoEvents: expected,
     kept,
@@ -203,12 +224,118 @@ async function run(scenario) {
     requestsPerEvent: Number((counts.requests / Math.max(1, expected)).toFixed(4)),
     byPath: counts.byPath,
     browser429s: answers429,
+    droppedInBrowsers,
     browserOtherFailures: otherFailures,
   };
   for (const i of instances) i.stop();
   redis?.stop();
   await klaviyo.close();
   return result;
+}
+
+/**
+ * The walkerOS path: a collector with our destination and batching on (a flush every second or 1,000
+ * events), fed walkerOS events at the scenario's rate, in this process. Entries the destination reports
+ * failed (the collector's DLQ) are pushed again each second, as a flow's retry would. Latency: from an
+ * event's creation to Klaviyo keeping it.
+ */
+async function runWalkeros(scenario) {
+  const latencies = [];
+  const klaviyo = await startKlaviyoServerApi({
+    keep: false,
+    onEvent: (a) => latencies.push(Date.now() - Date.parse(a.time)),
+  });
+  const { startFlow } = await import('@walkeros/collector');
+  const { getEvent } = await import('@walkeros/core');
+  const { destinationKlaviyo } = await import('../dist/esm/server/walkeros/index.js');
+  const { collector, elb } = await startFlow({
+    logger: { level: 'ERROR' },
+    destinations: {
+      klaviyo: {
+        code: destinationKlaviyo,
+        config: {
+          settings: { apiKey: STAND_IN_PRIVATE_KEY, klaviyoBaseUrl: klaviyo.url },
+          batch: { wait: 1_000, age: 1_000, size: 1_000 },
+          mapping: {
+            product: { view: { name: 'Viewed Product', data: { map: { ProductID: 'data.id', Price: 'data.price' } } } },
+            order: { complete: { name: 'Placed Order', settings: { value: 'data.total' } } },
+          },
+        },
+      },
+    },
+  });
+  const destination = collector.destinations.klaviyo;
+  let created = 0;
+  let expected = 0;
+  let retried = 0;
+  const started = performance.now();
+  const product = { entity: 'product', data: { id: 'p1', name: 'Hat', price: 42 }, context: {}, nested: [] };
+  const event = (seq) => {
+    const shopper = seq % BROWSERS;
+    const user = { id: `u${shopper}`, email: `shopper${shopper}@example.com` };
+    const base = { id: `w${seq}`, timestamp: Date.now(), user };
+    return seq % 10 === 0
+      ? getEvent('order complete', { ...base, data: { id: `o-${seq}`, total: 42 }, nested: [product] })
+      : getEvent('product view', { ...base, data: { id: `p${seq % 50}`, price: 19.9 } });
+  };
+  const retry = () => {
+    for (const [e] of destination.dlq?.splice(0) ?? []) {
+      retried += 1;
+      void elb(e);
+    }
+  };
+  let debt = 0;
+  let last = performance.now();
+  const tick = setInterval(() => {
+    const now = performance.now();
+    debt += ((now - last) / 1000) * scenario.rate;
+    last = now;
+    for (; debt >= 1; debt -= 1) {
+      created += 1;
+      expected += created % 10 === 0 ? 2 : 1;
+      void elb(event(created));
+    }
+  }, 20);
+  const retries = setInterval(retry, 1_000);
+  const progress = setInterval(() => {
+    const s = Math.round((performance.now() - started) / 1000);
+    process.stdout.write(
+      `  ${scenario.name} ${s}s: created ${created}, kept ${klaviyo.unique()}, retried ${retried}\r`,
+    );
+  }, 5_000);
+  await sleep(DURATION_S * 1000);
+  clearInterval(tick);
+  const keptAtLoadEnd = klaviyo.unique();
+  const loadEnded = performance.now();
+  while (klaviyo.unique() < expected && performance.now() - loadEnded < DRAIN_MAX_S * 1000) {
+    retry();
+    await sleep(250);
+  }
+  clearInterval(retries);
+  clearInterval(progress);
+  const counts = klaviyo.counts();
+  const sorted = latencies.sort((a, b) => a - b);
+  const kept = klaviyo.unique();
+  await klaviyo.close();
+  return {
+    scenario: scenario.title,
+    events: created,
+    klaviyoEvents: expected,
+    kept,
+    keptShare: `${((100 * kept) / expected).toFixed(2)} %`,
+    keptPerSecondDuringLoad: Math.round(keptAtLoadEnd / DURATION_S),
+    drainS: Number(((performance.now() - loadEnded) / 1000).toFixed(1)),
+    latencyS: {
+      p50: Number((percentile(sorted, 0.5) / 1000).toFixed(2)),
+      p95: Number((percentile(sorted, 0.95) / 1000).toFixed(2)),
+      max: Number(((sorted.at(-1) ?? NaN) / 1000).toFixed(2)),
+    },
+    klaviyoRequests: counts.requests,
+    klaviyo429: `${counts.throttled} (${((100 * counts.throttled) / Math.max(1, counts.requests)).toFixed(2)} %)`,
+    requestsPerEvent: Number((counts.requests / Math.max(1, expected)).toFixed(4)),
+    byPath: counts.byPath,
+    retriedFromDlq: retried,
+  };
 }
 
 let n = 0;
@@ -247,6 +374,6 @@ console.log(
   `bench:endpoint: ${BROWSERS} browsers, ${DURATION_S} s of load per scenario, Klaviyo's limits enforced by the stand-in`,
 );
 for (const scenario of SCENARIOS) {
-  const result = await run(scenario);
+  const result = await (scenario.walkeros ? runWalkeros(scenario) : run(scenario));
   console.log(`\n${JSON.stringify(result, null, 2)}`);
 }
