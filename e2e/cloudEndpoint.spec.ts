@@ -74,13 +74,17 @@ test('every Klaviyo host blocked: identify, order, screen and group reach Klaviy
     value_currency: 'EUR',
     profile: { email: 'ada@example.com', external_id: 'u1' },
   });
+  // The identify's traits ride on the profile's entry of the event job: one job for the events, one
+  // for the list, and no upsert of its own.
   await expect
     .poll(() => klaviyoApi.requests.map((r) => `${r.path} ${r.status}`).sort())
-    .toEqual([
-      '/api/event-bulk-create-jobs 202',
-      '/api/profile-import 201',
-      '/api/profile-subscription-bulk-create-jobs 202',
-    ]);
+    .toEqual(['/api/event-bulk-create-jobs 202', '/api/profile-subscription-bulk-create-jobs 202']);
+  const entries = klaviyoApi.requests.find((r) => r.path === '/api/event-bulk-create-jobs')!.body.data.attributes[
+    'events-bulk-create'
+  ].data;
+  expect(entries.map((e: any) => e.attributes.profile.data.attributes)).toEqual([
+    { email: 'ada@example.com', external_id: 'u1', first_name: 'Ada' },
+  ]);
   const job = klaviyoApi.requests.find((r) => r.path === '/api/profile-subscription-bulk-create-jobs')!.body;
   expect(job.data.relationships.list.data.id).toBe('LIST1');
 });
