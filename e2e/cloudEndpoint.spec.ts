@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { blockKlaviyo, expect, test as base } from './fixtures.js';
 import { startKlaviyoServerApi, STAND_IN_PRIVATE_KEY, type KlaviyoServerApiStandIn } from './klaviyoServerApi.mjs';
 import { createCloudEndpoint } from '../src/server/index.js';
@@ -197,7 +199,9 @@ test('the same handler in Deno, a non-Node Fetch runtime', async ({ klaviyoApi }
   const require = createRequire(import.meta.url);
   let deno: string;
   try {
-    deno = require.resolve('deno/bin.cjs');
+    // The binary itself, not the package's node wrapper: killing the wrapper would leave deno running.
+    deno = join(dirname(require.resolve('deno/bin.cjs')), 'deno');
+    if (!existsSync(deno)) throw new Error('no binary');
   } catch {
     test.skip(true, 'the deno package is not installed');
     return;
@@ -212,7 +216,7 @@ test('the same handler in Deno, a non-Node Fetch runtime', async ({ klaviyoApi }
     });
     Deno.serve({ port: 0, hostname: '127.0.0.1', onListen: ({ port }) => console.log('deno listening ' + port) }, handler);
   `;
-  const child = spawn(process.execPath, [deno, 'run', '--allow-net', '--no-prompt', '-'], {
+  const child = spawn(deno, ['run', '--allow-net', '--no-prompt', '-'], {
     env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
   });
   child.stdin.end(script);
