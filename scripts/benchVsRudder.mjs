@@ -6,6 +6,7 @@
 //   - Chromium: evaluate, construct + init and 100 mixed calls, cold contexts, ours and theirs
 //     alternating, medians and min–max of CHROMIUM_RUNS runs each.
 // Both get the same `window.klaviyo`: a loaded klaviyo.js that knows the shopper and answers at once.
+// BASELINE=<path to an earlier Klaviyo.min.js> adds it as "before"; ONLY=node or ONLY=chromium runs one half.
 // Source: RUDDER_SDK_JS_DIR (a clone, or its .git directory), else a clone from GitHub; without either
 // it prints a line saying so and exits 0. Reports; asserts nothing. docs/performance.md has the figures.
 import { execFileSync } from 'node:child_process';
@@ -17,8 +18,11 @@ const RUDDER_COMMIT = 'eecb517e6';
 const REPO = 'https://github.com/rudderlabs/rudder-sdk-js';
 const CACHE = resolve('node_modules/.cache/bench-vs-rudder', RUDDER_COMMIT);
 const OURS = resolve('dist/Klaviyo.min.js');
-const ROUNDS = Number(process.env.ROUNDS ?? 9);
-const ROUND_MS = 250;
+const ROUNDS = Number(process.env.ROUNDS ?? 21);
+/** Rounds run first and not counted (the JIT settles). */
+const WARM_UP_ROUNDS = 3;
+/** Calls per timed round and implementation, each with a message of its own. */
+const CALLS_PER_ROUND = 5_000;
 const CHROMIUM_RUNS = Number(process.env.CHROMIUM_RUNS ?? 9);
 const DESKTOP_UA =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -53,7 +57,12 @@ const skip = (why) => {
   process.exit(0);
 };
 const run = (cmd, args, cwd, env = {}) =>
-  execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 1 << 30,
+  });
 
 /** Their Klaviyo.min.js, built once per commit into the cache. */
 function buildTheirs() {
@@ -67,16 +76,37 @@ function buildTheirs() {
     try {
       if (!existsSync(gitDir)) run('git', ['clone', '--bare', '--filter=blob:none', REPO, gitDir], CACHE);
     } catch (error) {
-      skip(`cannot fetch ${REPO} (${String(error.stderr ?? error).trim().split('\n').pop()}); set RUDDER_SDK_JS_DIR to a clone`);
+      skip(
+        `cannot fetch ${REPO} (${String(error.stderr || error.message)
+          .trim()
+          .split('\n')
+          .pop()}); set RUDDER_SDK_JS_DIR to a clone`,
+      );
     }
   }
-  const paths = ['package.json', 'babel.config.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.paths.json', 'types'];
-  paths.push('packages/analytics-js-integrations', 'packages/analytics-js-legacy-utilities', 'packages/analytics-js-common');
+  const paths = [
+    'package.json',
+    'babel.config.json',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'tsconfig.paths.json',
+    'types',
+  ];
+  paths.push(
+    'packages/analytics-js-integrations',
+    'packages/analytics-js-legacy-utilities',
+    'packages/analytics-js-common',
+  );
   try {
     const tar = run('git', ['--git-dir', gitDir, 'archive', RUDDER_COMMIT, ...paths], CACHE);
     execFileSync('tar', ['-x', '-C', CACHE], { input: tar });
   } catch (error) {
-    skip(`${RUDDER_COMMIT} is not in ${gitDir} (${String(error.stderr ?? error).trim().split('\n').pop()})`);
+    skip(
+      `${RUDDER_COMMIT} is not in ${gitDir} (${String(error.stderr || error.message)
+        .trim()
+        .split('\n')
+        .pop()})`,
+    );
   }
   const theirs = JSON.parse(readFileSync(join(CACHE, 'package.json'), 'utf8'));
   const integrations = JSON.parse(readFileSync(join(CACHE, 'packages/analytics-js-integrations/package.json'), 'utf8'));
@@ -84,12 +114,20 @@ function buildTheirs() {
   const deps = Object.fromEntries(TOOLCHAIN.map((name) => [name, pinned[name] ?? 'latest']));
   for (const [name, version] of Object.entries(integrations.dependencies))
     if (!name.startsWith('@rudderstack/')) deps[name] = version;
-  writeFileSync(join(CACHE, 'package.json'), JSON.stringify({ ...theirs, dependencies: {}, devDependencies: deps, scripts: {} }));
+  writeFileSync(
+    join(CACHE, 'package.json'),
+    JSON.stringify({ ...theirs, dependencies: {}, devDependencies: deps, scripts: {} }),
+  );
   console.log('bench:vs-rudder: installing their build toolchain (once per commit)…');
   try {
     run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], CACHE);
   } catch (error) {
-    skip(`npm could not install their toolchain (${String(error.stderr ?? error).trim().split('\n').pop()})`);
+    skip(
+      `npm could not install their toolchain (${String(error.stderr || error.message)
+        .trim()
+        .split('\n')
+        .pop()})`,
+    );
   }
   run(
     join(CACHE, 'node_modules/.bin/rollup'),
@@ -100,104 +138,151 @@ function buildTheirs() {
   return out;
 }
 
-// The same messages for both, as the RudderStack SDK hands them to a device-mode integration.
-const context = (traits) => ({ traits, page: { url: 'https://shop.example/p/1' }, library: { name: 'bench' } });
-const SHOPPER = { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', phone: '+14155550100', plan: 'gold' };
-let seq = 0;
-const base = () => ({
-  anonymousId: 'anon-1',
-  userId: 'u-1',
-  messageId: `m-${++seq}`,
-  originalTimestamp: '2026-12-07T10:00:00.000Z',
-  context: context(SHOPPER),
-});
-const product = { product_id: 'P-1', sku: 'SKU-1', name: 'Hat', price: 19.9, url: 'https://shop.example/p/1', image_url: 'https://cdn.example/p1.png', categories: ['Hats'] };
-const MESSAGES = {
-  identify: () => ({ ...base(), type: 'identify', traits: SHOPPER }),
-  'track (custom)': () => ({ ...base(), type: 'track', event: 'Wishlist Shared', properties: { list: 'summer', count: 3, revenue: 10 } }),
-  'Product Viewed': () => ({ ...base(), type: 'track', event: 'Product Viewed', properties: { ...product } }),
-  'Product Added': () => ({ ...base(), type: 'track', event: 'Product Added', properties: { ...product, quantity: 1 } }),
-  'Checkout Started': () => ({
-    ...base(),
-    type: 'track',
-    event: 'Checkout Started',
-    properties: { order_id: 'O-1', value: 39.8, products: [{ ...product, quantity: 2 }] },
-  }),
-  page: () => ({ ...base(), type: 'page', name: 'Home', properties: { url: 'https://shop.example/' } }),
-};
+/**
+ * Installed in the page's own realm (happy-dom's window, or Chromium's page), as the RudderStack SDK
+ * lives there: `window.__bench.messages(list, n)` makes fresh messages, each with its own messageId,
+ * as the SDK hands them to a device-mode integration; `window.__bench.time(integration, messages)`
+ * hands them over and returns the milliseconds taken.
+ */
+function installBench(window) {
+  const SHOPPER = {
+    email: 'ada@example.com',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    phone: '+14155550100',
+    plan: 'gold',
+  };
+  const product = () => ({
+    product_id: 'P-1',
+    sku: 'SKU-1',
+    name: 'Hat',
+    price: 19.9,
+    url: 'https://shop.example/p/1',
+    image_url: 'https://cdn.example/p1.png',
+    categories: ['Hats'],
+  });
+  let seq = 0;
+  const base = (type) => ({
+    type,
+    anonymousId: 'anon-1',
+    userId: 'u-1',
+    messageId: `m-${++seq}`,
+    originalTimestamp: '2026-12-07T10:00:00.000Z',
+    context: { traits: { ...SHOPPER }, page: { url: 'https://shop.example/p/1' }, library: { name: 'bench' } },
+  });
+  const make = {
+    identify: () => ({ ...base('identify'), traits: { ...SHOPPER } }),
+    'track (custom)': () => ({
+      ...base('track'),
+      event: 'Wishlist Shared',
+      properties: { list: 'summer', count: 3, revenue: 10 },
+    }),
+    'Product Viewed': () => ({ ...base('track'), event: 'Product Viewed', properties: product() }),
+    'Product Added': () => ({ ...base('track'), event: 'Product Added', properties: { ...product(), quantity: 1 } }),
+    'Checkout Started': () => ({
+      ...base('track'),
+      event: 'Checkout Started',
+      properties: { order_id: 'O-1', value: 39.8, products: [{ ...product(), quantity: 2 }] },
+    }),
+    page: () => ({ ...base('page'), name: 'Home', properties: { url: 'https://shop.example/' } }),
+  };
+  window.__bench = {
+    kinds: Object.keys(make),
+    messages: (list, n) => Array.from({ length: n }, (_, i) => make[list[i % list.length]]()),
+    time(integration, messages) {
+      const start = window.performance.now();
+      for (const message of messages) integration[message.type]({ message });
+      return window.performance.now() - start;
+    },
+  };
+}
 /** 100 calls as a session makes them: per 10, an identify, a page, 3 custom tracks, 3 product views, an add and a checkout. */
 const MIX = Array.from({ length: 10 }, () => [
-  'identify', 'page', 'track (custom)', 'Product Viewed', 'track (custom)', 'Product Viewed',
-  'Product Added', 'track (custom)', 'Product Viewed', 'Checkout Started',
+  'identify',
+  'page',
+  'track (custom)',
+  'Product Viewed',
+  'track (custom)',
+  'Product Viewed',
+  'Product Added',
+  'track (custom)',
+  'Product Viewed',
+  'Checkout Started',
 ]).flat();
-const METHOD = (m) => m.type;
+const KINDS = ['identify', 'track (custom)', 'Product Viewed', 'Product Added', 'Checkout Started', 'page'];
 
 /** A klaviyo.js that is loaded, knows the shopper and answers each command at once; counts pushes. */
 const KLAVIYO_STUB = `window.__pushes = 0; window.klaviyo = { push: function (c) { window.__pushes++; var cb = c[c.length - 1]; if (typeof cb === 'function') cb(c[0] === 'isIdentified' ? true : c[0] === 'track' ? true : undefined); } };`;
 
-/** One integration in a fresh happy-dom window: `call(message)` hands it a message. */
+/**
+ * One integration with a happy-dom window of its own, its code run in Node's main context with
+ * `window`, `document` and the rest bound to that window (code evaluated inside happy-dom's own VM
+ * context pays for every global lookup, which a browser does not).
+ */
 function nodeIntegration(code) {
   const win = new Window({
     url: 'https://shop.example/',
     settings: { disableJavaScriptFileLoading: true, disableCSSFileLoading: true, navigator: { userAgent: DESKTOP_UA } },
   });
-  win.eval(KLAVIYO_STUB);
-  win.eval(code);
-  const integration = new win.Klaviyo_RS.Klaviyo({ publicApiKey: 'AbC123' }, { logLevel: 'ERROR' }, {});
+  const scope = ['window', 'self', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage'];
+  const bind = (source) =>
+    new Function(...scope, `${source}\n;return typeof Klaviyo_RS === 'undefined' ? undefined : Klaviyo_RS;`);
+  const run = (source) =>
+    bind(source)(win, win, win.document, win.navigator, win.location, win.localStorage, win.sessionStorage);
+  run(KLAVIYO_STUB);
+  run(`(${installBench})(window)`);
+  const K = run(code);
+  const integration = new K.Klaviyo({ publicApiKey: 'AbC123' }, { logLevel: 'ERROR' }, {});
   integration.init();
-  return {
-    win,
-    call: (message) => integration[METHOD(message)]({ message }),
-  };
+  return { win, integration };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
-async function node(ours, theirs) {
-  const impls = { ours: nodeIntegration(ours), theirs: nodeIntegration(theirs) };
+/** The implementations compared: ours, theirs, and with BASELINE=<a Klaviyo.min.js> an earlier build of ours ("before"). */
+async function node(codes) {
+  const impls = Object.fromEntries(Object.entries(codes).map(([who, code]) => [who, nodeIntegration(code)]));
+  const names = Object.keys(impls);
   await new Promise((r) => setTimeout(r, 50)); // start-up work at idle
-  const cases = { ...Object.fromEntries(Object.keys(MESSAGES).map((k) => [k, [k]])), 'the mix (100 calls)': MIX };
+  const cases = { ...Object.fromEntries(KINDS.map((k) => [k, [k]])), 'the mix (100 calls)': MIX };
   const rows = [];
   for (const [name, list] of Object.entries(cases)) {
-    const rates = { ours: [], theirs: [] };
-    const messages = list.map((k) => MESSAGES[k]());
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const who of round % 2 ? ['theirs', 'ours'] : ['ours', 'theirs']) {
-        const { call } = impls[who];
-        let calls = 0;
-        const start = performance.now();
-        let now = start;
-        while (now - start < ROUND_MS) {
-          for (let i = 0; i < 50; i++) for (const m of messages) call(m);
-          calls += 50 * messages.length;
-          now = performance.now();
-        }
-        rates[who].push((calls / (now - start)) * 1000);
+    const rates = Object.fromEntries(names.map((who) => [who, []]));
+    for (let round = -WARM_UP_ROUNDS; round < ROUNDS; round++) {
+      for (const who of round % 2 ? [...names].reverse() : names) {
+        // Fresh messages for every call, made before the clock starts, as the SDK hands each its own
+        // (theirs changes a custom track's properties in place).
+        const { win, integration } = impls[who];
+        const messages = win.__bench.messages(list, CALLS_PER_ROUND);
+        const ms = win.__bench.time(integration, messages);
+        if (round >= 0) rates[who].push((messages.length / ms) * 1000);
         await new Promise((r) => setTimeout(r, 0)); // let timers (acknowledgement, idle work) run
       }
     }
-    const o = median(rates.ours);
-    const t = median(rates.theirs);
-    rows.push({
-      case: name,
-      'ours ops/s (min–max)': `${fmt(o)} (${fmt(Math.min(...rates.ours))}–${fmt(Math.max(...rates.ours))})`,
-      'theirs ops/s (min–max)': `${fmt(t)} (${fmt(Math.min(...rates.theirs))}–${fmt(Math.max(...rates.theirs))})`,
-      'ours / theirs': (o / t).toFixed(2),
-    });
+    const row = { case: name };
+    for (const who of names)
+      row[`${who} ops/s (min–max)`] =
+        `${fmt(median(rates[who]))} (${fmt(Math.min(...rates[who]))}–${fmt(Math.max(...rates[who]))})`;
+    row['ours / theirs'] = (median(rates.ours) / median(rates.theirs)).toFixed(2);
+    if (rates.before) row['before / theirs'] = (median(rates.before) / median(rates.theirs)).toFixed(2);
+    rows.push(row);
   }
   const pushes = {};
   for (const [who, impl] of Object.entries(impls)) {
     const before = impl.win.__pushes;
-    for (const k of MIX) impl.call(MESSAGES[k]());
+    impl.win.__bench.time(impl.integration, impl.win.__bench.messages(MIX, MIX.length));
     pushes[who] = impl.win.__pushes - before;
   }
-  console.log(`\nNode ${process.version}, happy-dom: calls per second, median of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms`);
+  console.log(
+    `\nNode ${process.version}, happy-dom: calls per second, median of ${ROUNDS} interleaved rounds of ${CALLS_PER_ROUND.toLocaleString('en-US')} calls`,
+  );
   console.table(rows);
-  console.log(`klaviyo.push commands per 100 mixed calls: ours ${pushes.ours}, theirs ${pushes.theirs}`);
+  console.log(`klaviyo.push commands per 100 mixed calls: ${names.map((who) => `${who} ${pushes[who]}`).join(', ')}`);
 }
 
-async function chromium(ours, theirs) {
+async function chromium(codes) {
+  const names = Object.keys(codes);
   let playwright;
   try {
     playwright = await import('@playwright/test');
@@ -206,11 +291,10 @@ async function chromium(ours, theirs) {
   }
   const executablePath = existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
   const browser = await playwright.chromium.launch({ executablePath });
-  const messages = MIX.map((k) => MESSAGES[k]());
-  const figures = { ours: [], theirs: [] };
+  const figures = Object.fromEntries(names.map((who) => [who, []]));
   try {
     for (let i = 0; i < CHROMIUM_RUNS; i++) {
-      for (const who of i % 2 ? ['theirs', 'ours'] : ['ours', 'theirs']) {
+      for (const who of i % 2 ? [...names].reverse() : names) {
         const context = await browser.newContext({ userAgent: DESKTOP_UA });
         await context.route('**/*', (route) =>
           route.request().url().startsWith('https://shop.example/')
@@ -220,21 +304,24 @@ async function chromium(ours, theirs) {
         const page = await context.newPage();
         await page.goto('https://shop.example/');
         await page.evaluate(KLAVIYO_STUB);
-        const code = who === 'ours' ? ours : theirs;
+        await page.evaluate(`(${installBench})(window)`);
+        const code = codes[who];
         figures[who].push(
           await page.evaluate(
-            ({ code, messages }) => {
+            ({ code, mix }) => {
+              const window = globalThis;
+              const messages = window.__bench.messages(mix, mix.length);
               const t0 = performance.now();
               (0, eval)(code);
               const t1 = performance.now();
               const integration = new window.Klaviyo_RS.Klaviyo({ publicApiKey: 'AbC123' }, { logLevel: 'ERROR' }, {});
               integration.init();
               const t2 = performance.now();
-              for (const message of messages) integration[message.type]({ message });
+              window.__bench.time(integration, messages);
               const t3 = performance.now();
               return { evaluate: t1 - t0, init: t2 - t1, calls: t3 - t2, total: t3 - t0 };
             },
-            { code, messages },
+            { code, mix: MIX },
           ),
         );
         await context.close();
@@ -248,12 +335,16 @@ async function chromium(ours, theirs) {
       const xs = figures[who].map((f) => f[key]);
       return { m: median(xs), lo: Math.min(...xs), hi: Math.max(...xs) };
     };
-    const o = stat('ours');
-    const t = stat('theirs');
     const ms = (s) => `${s.m.toFixed(1)} (${s.lo.toFixed(1)}–${s.hi.toFixed(1)})`;
-    return { figure: key, 'ours ms': ms(o), 'theirs ms': ms(t), 'ours / theirs': (o.m / t.m).toFixed(2) };
+    const out = { figure: key };
+    for (const who of names) out[`${who} ms`] = ms(stat(who));
+    out['ours / theirs'] = (stat('ours').m / stat('theirs').m).toFixed(2);
+    if (figures.before) out['before / theirs'] = (stat('before').m / stat('theirs').m).toFixed(2);
+    return out;
   };
-  console.log(`\nChromium ${browser.version()}: ms, median (min–max) of ${CHROMIUM_RUNS} cold contexts each, alternating`);
+  console.log(
+    `\nChromium ${browser.version()}: ms, median (min–max) of ${CHROMIUM_RUNS} cold contexts each, alternating`,
+  );
   console.table(['evaluate', 'init', 'calls', 'total'].map(row));
 }
 
@@ -261,6 +352,8 @@ if (!existsSync(OURS)) skip('dist/Klaviyo.min.js is missing: run npm run build f
 const theirsPath = buildTheirs();
 const ours = readFileSync(OURS, 'utf8');
 const theirs = readFileSync(theirsPath, 'utf8');
+const codes = { ours, theirs };
+if (process.env.BASELINE) codes.before = readFileSync(process.env.BASELINE, 'utf8');
 console.log(`bench:vs-rudder: ours ${OURS} (${ours.length} B) against theirs at ${RUDDER_COMMIT} (${theirs.length} B)`);
-await node(ours, theirs);
-await chromium(ours, theirs);
+if (process.env.ONLY !== 'chromium') await node(codes);
+if (process.env.ONLY !== 'node') await chromium(codes);

@@ -250,6 +250,27 @@ describe('known from a Klaviyo link or from klaviyo.js itself', () => {
       ['Added to Cart', 'a2', undefined],
     ]);
   });
+  it('klaviyo.js knows the shopper from its cookie on a later page: what earlier pages held goes at idle, not during start-up', async () => {
+    serveKlaviyo('load');
+    const first = deviceMode();
+    first.core.start();
+    first.core.handle(journey()[0]);
+    window.dispatchEvent(new Event('pagehide'));
+    // Identified elsewhere (a Klaviyo form on another tab): klaviyo.js's cookie names the shopper.
+    cleanPage();
+    document.cookie = `__kla_id=${encodeURIComponent(btoa(JSON.stringify({ cid: 'c1', $id: 'u1' })))}; path=/`;
+    const inserted = serveKlaviyo('hang');
+    const { core } = deviceMode();
+    core.start();
+    const read = vi.spyOn(localStorage, 'getItem');
+    runStandIn(inserted[0]); // it answers the question asked at start: it knows the shopper
+    expect(read.mock.calls.filter(([key]) => key === HELD)).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2_000); // idle
+    await klaviyoAnswers();
+    expect(klaviyoJsSent().map((e) => [e.metric, e.dedupeKey, e.time])).toEqual([['Viewed Product', 'v1', at(1)]]);
+    expect(localStorage.getItem(HELD)).toBeNull();
+    read.mockRestore();
+  });
 });
 
 describe('what klaviyo.js answers proves', () => {
@@ -397,6 +418,21 @@ describe('opt-outs and bots', () => {
     const said = log.lines.filter(([level]) => level === 'warn').map(([, line]) => line);
     expect(said.filter((line) => line.includes('__kla_off'))).toHaveLength(1);
     expect(reports.map((r) => `${r.messageId} ${r.state}`)).toEqual(['i1 lost', 't1 lost', 'g1 lost']);
+  });
+
+  it('the opt-out cookie is read once for the calls a page makes in one go, and again for the next task’s', async () => {
+    serveKlaviyo('load');
+    const { core } = deviceMode();
+    core.start();
+    await klaviyoAnswers();
+    const shopper = (id: string) => ({ ...track('Wishlist Shared', { n: 1 }), userId: 'u1', messageId: id });
+    core.handle(shopper('t1'));
+    document.cookie = '__kla_off=true; path=/'; // in the same task: the calls of this task were judged
+    core.handle(shopper('t2'));
+    await Promise.resolve(); // the next task reads it
+    core.handle(shopper('t3'));
+    await klaviyoAnswers();
+    expect(klaviyoReceived().flatMap((c: any) => (c[0] === 'track' ? [c[2].$event_id] : []))).toEqual(['t1', 't2']);
   });
 
   it('a user agent klaviyo.js treats as a bot (headless Chromium’s default): nothing goes anywhere', async () => {

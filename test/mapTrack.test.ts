@@ -258,6 +258,13 @@ const f1 = {
 };
 
 describe('mapTrack', () => {
+  it.each(['constructor', '__proto__', 'valueOf'])(
+    'an event named %j is a custom event, not an Object member',
+    (event) => {
+      expect(mapTrack({ type: 'track', event, properties: { a: 1 } }).commands).toEqual([['track', event, { a: 1 }]]);
+    },
+  );
+
   it.each([...custom, ...ecommerce])('%s', (_title, event, properties, expected) => {
     const message = track(event, properties);
     const before = clone(message);

@@ -132,14 +132,16 @@ export function messageIdentifiers(
   message: { userId?: unknown; traits?: unknown; context?: unknown },
   useUserId: boolean,
 ): JsonObject {
-  const context = asObject(message.context);
-  const traits = { ...(asObject(context?.traits) ?? {}), ...(asObject(message.traits) ?? {}) };
-  const profile: JsonObject = {};
-  const email = asText(traits.email);
-  if (email) profile.$email = email;
-  const phone = asText(traits.phone);
-  if (phone && /^\+[1-9]\d{6,14}$/.test(phone)) profile.$phone_number = phone;
-  const userId = asText(message.userId);
-  if (userId && useUserId) profile.$id = userId;
-  return profileIdentifiers(profile);
+  const own = asObject(message.traits);
+  const context = asObject(asObject(message.context)?.traits);
+  // A trait of the message's own wins over context.traits, key by key.
+  const trait = (key: string) => (own && key in own ? own[key] : context?.[key]);
+  const out: JsonObject = {};
+  const email = asText(trait('email'));
+  if (email) out.email = email;
+  const phone = asText(trait('phone'));
+  if (phone && /^\+[1-9]\d{6,14}$/.test(phone)) out.phone_number = phone;
+  const userId = useUserId ? asText(message.userId) : undefined;
+  if (userId) out.external_id = userId;
+  return out;
 }

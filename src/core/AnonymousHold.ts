@@ -4,6 +4,7 @@ import { say } from '../logger/say.js';
 import type { KlaviyoCommand } from '../mapping/types.js';
 import type { LadderCall } from '../tiers/LowerTiers.js';
 import { reportCall } from '../tiers/reportCall.js';
+import { atIdle } from '../util/atIdle.js';
 import { ownJsonText } from '../util/ownJsonText.js';
 import { HOLD_MAX_AGE_MS, HOLD_MAX_CALLS } from './coreLimits.js';
 
@@ -12,9 +13,6 @@ export interface Held {
   call: LadderCall;
   commands: KlaviyoCommand[];
 }
-
-/** The longest the idle-time write of this page's held calls waits for the page to be idle. */
-const IDLE_MAX_MS = 2_000;
 
 /**
  * The calls of a shopper nobody knows yet (docs/behaviour.md, "Anonymous shoppers"), held until the
@@ -60,8 +58,7 @@ export class AnonymousHold {
       this.scheduled = false;
       this.persist();
     };
-    if (this.win.requestIdleCallback) this.win.requestIdleCallback(write, { timeout: IDLE_MAX_MS });
-    else setTimeout(write, 1);
+    atIdle(this.win, write);
   }
 
   /** Everything held, oldest first (earlier pages' and tabs', then this page's); the hold is emptied. */
@@ -70,6 +67,13 @@ export class AnonymousHold {
     this.fresh = [];
     this.remove();
     return all;
+  }
+
+  /** What this page holds in memory (not what earlier pages stored), oldest first; those are taken. */
+  takeFresh(): Held[] {
+    const fresh = this.fresh;
+    this.fresh = [];
+    return fresh;
   }
 
   /** Forget every held call (logout, consent withdrawn); returns how many there were. */

@@ -73,6 +73,8 @@ export class DeviceMode {
   private lastIdentify: string | undefined;
   /** The opt-out or bot line was logged on this page. */
   private saidOptOut = false;
+  /** Klaviyo's opt-out as read in this task ({@link optedOut}); `null` when not read yet. */
+  private optOut: ReturnType<typeof optOutOf> | null = null;
   /** The cloud tier sends whole calls (cloud mode, or a forwarder of the host's own). */
   private readonly keepAll: boolean;
   private started = false;
@@ -170,6 +172,7 @@ export class DeviceMode {
   grantConsent(): void {
     if (!this.klaviyo || (this.consented && !this.denied)) return;
     if (this.denied) setKlaviyoOff(this.win?.document, false);
+    this.optOut = null; // the cookie just changed
     this.denied = false;
     this.consented = true;
     this.tiers?.open();
@@ -200,6 +203,7 @@ export class DeviceMode {
     if (withdrawn) {
       clearKlaviyoCookie(this.win?.document);
       setKlaviyoOff(this.win?.document, true);
+      this.optOut = null;
     }
   }
 
@@ -272,7 +276,7 @@ export class DeviceMode {
       this.holdUntilOpen(message);
       return;
     }
-    const out = optOutOf(this.win);
+    const out = this.optedOut();
     if (out) {
       if (!this.saidOptOut) this.logger.warn(say(out));
       this.saidOptOut = true;
@@ -306,6 +310,19 @@ export class DeviceMode {
       const cloud = route.fallback ? 'take' : route.forward ? 'elsewhere' : 'never';
       if (route.device) this.device(message, type as string, cloud);
     }
+  }
+
+  /**
+   * Whether the shopper is out of Klaviyo's reach, read once per task: the calls a page makes in one
+   * go share one cookie read (a read of `document.cookie` is a round trip to the browser's cookie
+   * store); the cookie is read again for the next task's calls (docs/decisions.md).
+   */
+  private optedOut(): ReturnType<typeof optOutOf> {
+    if (this.optOut === null) {
+      this.optOut = optOutOf(this.win);
+      queueMicrotask(() => (this.optOut = null));
+    }
+    return this.optOut;
   }
 
   /** Keep a copy of a call made before start or consent (the host may change the original meanwhile). */

@@ -35,14 +35,13 @@ export class Ladder {
    * command at klaviyo.js: answered, missed (it went down), or answered late (after it went down).
    */
   deliver(call: LadderCall, commands: KlaviyoCommand[], watch?: (outcome: KlaviyoOutcome) => void): void {
+    // In flight only while a command waits: klaviyo.js answers a known shopper's track at once.
     const entry: InFlight = { call, waiting: new Set() };
     let adding = true;
     const tidy = () => {
-      if (adding || entry.waiting.size) return;
-      this.inFlight.delete(entry);
+      if (adding || entry.waiting.size || !this.inFlight.delete(entry)) return;
       this.release();
     };
-    this.inFlight.add(entry);
     commands.forEach((command, index) => {
       const watching = index === 0 ? watch : undefined;
       // trackViewedItem exists only in klaviyo.js: it is neither reported nor carried down.
@@ -70,7 +69,9 @@ export class Ladder {
         },
         watching && (() => watching('late')),
       );
-      if (!settled) entry.waiting.add(waiting);
+      if (settled) return;
+      entry.waiting.add(waiting);
+      this.inFlight.add(entry);
     });
     adding = false;
     tidy();

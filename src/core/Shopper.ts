@@ -4,9 +4,10 @@ import type { KlaviyoTier, Waiting } from '../klaviyo/KlaviyoTier.js';
 import type { Logger } from '../logger/createLogger.js';
 import { say } from '../logger/say.js';
 import { asObject, asText } from '../mapping/readFields.js';
+import { atIdle } from '../util/atIdle.js';
 import type { JsonObject, KlaviyoCommand } from '../mapping/types.js';
 import type { LadderCall } from '../tiers/LowerTiers.js';
-import type { AnonymousHold } from './AnonymousHold.js';
+import type { AnonymousHold, Held } from './AnonymousHold.js';
 import type { KlaviyoOutcome, Ladder } from './Ladder.js';
 
 /** The identifiers that name one person, as the Client API spells them, and as klaviyo.js's identify takes them. */
@@ -41,8 +42,11 @@ type Confirmation = 'none' | 'waiting' | 'confirmed' | 'unable';
 export class Shopper {
   /** The shopper's identifiers (email, phone_number, external_id); `{}` while nobody named them. */
   private known: JsonObject = {};
-  /** Klaviyo's exchange id: the landing URL's `_kx`, or Klaviyo's cookie (until a logout). */
-  private kx: string | undefined;
+  /**
+   * Klaviyo's exchange id: the landing URL's `_kx`, or Klaviyo's cookie (until a logout); `null` until
+   * first needed (reading the cookie is not start-up work).
+   */
+  private exchange: string | undefined | null = null;
   /** klaviyo.js said it knows the shopper (its identity came from an earlier answer of Klaviyo's). */
   private klaviyoKnows = false;
   private confirmation: Confirmation = 'none';
@@ -60,7 +64,6 @@ export class Shopper {
     private readonly win: Window,
     private readonly logger: Logger,
   ) {
-    this.kx = exchangeId(win);
     // A Klaviyo signup form identifies the shopper in klaviyo.js: the held calls can go now.
     win.addEventListener('klaviyoForms', (event) => {
       const detail = asObject((event as CustomEvent).detail);
@@ -74,12 +77,21 @@ export class Shopper {
 
   /** True when someone knows who the shopper is: us (an identifier), or klaviyo.js. */
   get isKnown(): boolean {
-    return Object.keys(this.known).length > 0 || !!this.kx || this.klaviyoKnows;
+    return Object.keys(this.known).length > 0 || this.klaviyoKnows || !!this.kx;
   }
 
   /** True while calls wait for klaviyo.js's answer about the shopper. */
   get busy(): boolean {
     return this.waiting.length > 0;
+  }
+
+  private get kx(): string | undefined {
+    if (this.exchange === null) this.exchange = exchangeId(this.win);
+    return this.exchange;
+  }
+
+  private set kx(value: string | undefined) {
+    this.exchange = value;
   }
 
   /** An identify call; `identifiers` are its profile's (Client API spelling, `_kx` for an exchange id). */
@@ -107,9 +119,13 @@ export class Shopper {
   /** klaviyo.js's answer to the question asked at start: whether it knows the shopper. */
   klaviyoAnswered(identified: boolean): void {
     if (!identified || this.retired || this.klaviyoKnows) return;
-    const known = this.isKnown;
+    const known = Object.keys(this.known).length > 0;
     this.klaviyoKnows = true;
-    if (!known) this.release();
+    if (known) return;
+    // What this page held goes now; what earlier pages stored is read at idle, not during start-up
+    // (docs/decisions.md): those calls carry their capture time, so coming second changes nothing.
+    this.sendHeld(this.hold.takeFresh());
+    atIdle(this.win, () => this.release());
   }
 
   /**
@@ -164,8 +180,13 @@ export class Shopper {
 
   /** The held calls, oldest first, now that the shopper is known: each with its original time. */
   private release(): void {
+    this.sendHeld(this.hold.take());
+  }
+
+  /** Held calls, each with the shopper's identifiers and its original time. */
+  private sendHeld(held: Held[]): void {
     const identifiers = this.identifiers();
-    for (const { call, commands } of this.hold.take()) {
+    for (const { call, commands } of held) {
       call.identifiers = identifiers;
       const timed = commands.map((c): KlaviyoCommand =>
         c[0] === 'track' ? ['track', c[1], { ...c[2], time: call.time ?? '' }] : c,

@@ -10,9 +10,7 @@ import { boundedPush } from '../util/boundedPush.js';
 import { ownJsonText } from '../util/ownJsonText.js';
 import type { WithChunk } from './chunkLoader.js';
 import { TIERS_PENDING_MAX } from './coreLimits.js';
-
-/** The longest the idle-time load of the lower tiers waits for the page to be idle. */
-const IDLE_MAX_MS = 2_000;
+import { atIdle } from '../util/atIdle.js';
 
 /** Work for the lower tiers made before they arrived: a call klaviyo.js missed (its commands), or a forward. */
 type Pending = { call: LadderCall; commands: KlaviyoCommand[] } | { message: RudderMessage; reason: ForwardReason };
@@ -130,8 +128,7 @@ export function lazyTiers(
       // At idle, off the page's start-up (a first localStorage read costs milliseconds): cloud mode
       // resumes its stored queue, or an earlier page left work.
       const check = () => (config.cloudMode || stored().length) && bring();
-      if (win.requestIdleCallback) win.requestIdleCallback(check, { timeout: IDLE_MAX_MS });
-      else setTimeout(check, 1);
+      atIdle(win, check);
     },
     close() {
       guard('forwarderStartStop', () => made?.dispose());

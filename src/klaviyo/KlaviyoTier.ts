@@ -41,7 +41,7 @@ export class KlaviyoTier {
    * Commands waiting for an answer, with their deadlines, in the order sent (so in deadline order):
    * one timer serves them all. A block hands them all back at once.
    */
-  private readonly waiting = new Map<Waiting, number>();
+  private readonly waiting = new Map<Sent, number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Commands pushed and not answered yet: while klaviyo.js has not taken its queue, they can be taken back. */
   private readonly unanswered = new Set<unknown[]>();
@@ -84,43 +84,37 @@ export class KlaviyoTier {
     onAnswered: (answer: unknown) => void = () => {},
     onLate?: () => void,
   ): Waiting {
-    let settled: 'answered' | 'missed' | 'cancelled' | undefined;
-    let answer: unknown;
-    const entry: unknown[] = [...command];
-    const handle: Waiting = { giveUp: () => settle('missed'), cancel: () => settle('cancelled') };
-    const settle = (outcome: 'answered' | 'missed' | 'cancelled') => {
-      if (settled) return;
-      settled = outcome;
-      this.waiting.delete(handle);
-      if (outcome === 'answered') onAnswered(answer);
-      if (outcome === 'missed') onMissed();
-      if (outcome === 'cancelled') this.unqueue(entry);
-    };
-    entry.push((result: unknown) => {
-      // Answered, in time or late (after it went down the ladder): nothing to take back any more.
-      this.unanswered.delete(entry);
-      this.acknowledged();
-      if (settled === 'missed') onLate?.();
-      if (settled) return;
-      answer = result;
-      settle('answered');
-    });
+    const sent = new Sent(this, command, onMissed, onAnswered, onLate);
     try {
       const klaviyo = klaviyoWindow(this.win).klaviyo;
       if (!klaviyo || typeof klaviyo.push !== 'function') throw new Error('window.klaviyo.push is missing');
-      if (command[0] !== 'isIdentified') this.unanswered.add(entry);
-      klaviyo.push(entry);
+      // Only a pre-load queue can be taken back out of: once klaviyo.js runs, there is nothing to keep.
+      if (command[0] !== 'isIdentified' && Array.isArray(klaviyoWindow(this.win)._klOnsite))
+        this.unanswered.add(sent.entry);
+      klaviyo.push(sent.entry);
       if (this.unanswered.size > UNANSWERED_MAX) this.unqueue(this.unanswered.values().next().value as unknown[]);
     } catch (error) {
       this.logger.error(say('pushFailed', command[0]), error);
-      settle('missed');
+      sent.settle('missed');
     }
-    if (!settled && this.state === 'blocked') settle('missed');
-    if (!settled) {
-      this.waiting.set(handle, Date.now() + this.options.ackTimeoutMs);
+    if (!sent.settled && this.state === 'blocked') sent.settle('missed');
+    if (!sent.settled) {
+      this.waiting.set(sent, Date.now() + this.options.ackTimeoutMs);
       if (this.timer === undefined) this.arm(this.options.ackTimeoutMs);
     }
-    return handle;
+    return sent;
+  }
+
+  /** Klaviyo answered `sent`, in time or late (after it went down the ladder). */
+  answered(sent: Sent): void {
+    // Nothing to take back out of the pre-load queue any more.
+    this.unanswered.delete(sent.entry);
+    this.acknowledged();
+  }
+
+  /** `sent` no longer waits for an answer. */
+  settled(sent: Sent): void {
+    this.waiting.delete(sent);
   }
 
   /** Run the shared timer in `ms`; on expiry, hand back every command past its deadline. */
@@ -150,7 +144,7 @@ export class KlaviyoTier {
   }
 
   /** Take a command back out of the pre-load queue, if klaviyo.js has not taken the queue yet. */
-  private unqueue(entry: unknown[]): void {
+  unqueue(entry: unknown[]): void {
     this.unanswered.delete(entry);
     const queue = klaviyoWindow(this.win)._klOnsite;
     if (!Array.isArray(queue)) return;
@@ -176,5 +170,51 @@ export class KlaviyoTier {
 
   private notify(): void {
     for (const listener of this.listeners) listener(this.state);
+  }
+}
+
+/**
+ * One command pushed to klaviyo.js and its fate: one object per command (the hot path), holding the
+ * entry pushed (the command and its callback) and what to call when Klaviyo answers or does not.
+ */
+class Sent implements Waiting {
+  settled: 'answered' | 'missed' | 'cancelled' | undefined;
+  private answer: unknown;
+  /** What is pushed: the command with Klaviyo's callback last. */
+  readonly entry: unknown[];
+
+  constructor(
+    private readonly tier: KlaviyoTier,
+    command: KlaviyoCall,
+    private readonly onMissed: () => void,
+    private readonly onAnswered: (answer: unknown) => void,
+    private readonly onLate: (() => void) | undefined,
+  ) {
+    this.entry = [...command, (result: unknown) => this.answered(result)];
+  }
+
+  giveUp(): void {
+    this.settle('missed');
+  }
+
+  cancel(): void {
+    this.settle('cancelled');
+  }
+
+  settle(outcome: 'answered' | 'missed' | 'cancelled'): void {
+    if (this.settled) return;
+    this.settled = outcome;
+    this.tier.settled(this);
+    if (outcome === 'answered') this.onAnswered(this.answer);
+    else if (outcome === 'missed') this.onMissed();
+    else this.tier.unqueue(this.entry);
+  }
+
+  private answered(result: unknown): void {
+    this.tier.answered(this);
+    if (this.settled === 'missed') this.onLate?.();
+    if (this.settled) return;
+    this.answer = result;
+    this.settle('answered');
   }
 }

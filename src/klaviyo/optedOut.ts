@@ -8,6 +8,10 @@ import { KLAVIYO_OFF_COOKIE } from './clearKlaviyoCookie.js';
 const BOT_USER_AGENT =
   /(?<!cu)bot\b|crawl|spider|slurp|headless|lighthouse|prerender|phantomjs|pingdom|facebookexternalhit|bingpreview|mediapartners/i;
 
+/** The last user agent tested, and whether it is a bot's: a page's user agent does not change. */
+let lastAgent: string | undefined;
+let lastIsBot = false;
+
 /** Why nothing may be sent for this shopper, or `undefined`: Klaviyo's opt-out cookie, or a bot. */
 export type OptOut = 'optedOut' | 'bot';
 
@@ -17,7 +21,12 @@ export type OptOut = 'optedOut' | 'bot';
  * nothing goes anywhere: klaviyo.js tracks nothing, and neither may the Client API or cloud mode.
  */
 export function optOutOf(win: Window): OptOut | undefined {
-  if (BOT_USER_AGENT.test(win.navigator?.userAgent ?? '')) return 'bot';
+  const agent = win.navigator?.userAgent ?? '';
+  if (agent !== lastAgent) {
+    lastAgent = agent;
+    lastIsBot = BOT_USER_AGENT.test(agent);
+  }
+  if (lastIsBot) return 'bot';
   const cookie = win.document?.cookie ?? '';
   return cookie.includes(`${KLAVIYO_OFF_COOKIE}=true`) &&
     new RegExp(`(?:^|;\\s*)${KLAVIYO_OFF_COOKIE}=true(?:;|$)`).test(cookie)

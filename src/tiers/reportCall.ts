@@ -14,6 +14,7 @@ export function reportCall(
   state: DeliveryReport['state'],
   reason?: string,
 ): void {
+  if (!onDelivery) return; // nobody listens: no report is built
   const name = typeof what === 'string' ? what : what[0] === 'track' ? what[1] : what[0];
   report(onDelivery, { messageId: call.messageId, type: call.type, what: name, tier, state, reason });
 }
