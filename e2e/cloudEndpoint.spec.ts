@@ -1,12 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { blockKlaviyo, expect, test as base } from './fixtures.js';
+import { blockKlaviyo, expect, serveEndpoint, test as base } from './fixtures.js';
 import { startKlaviyoServerApi, STAND_IN_PRIVATE_KEY, type KlaviyoServerApiStandIn } from './klaviyoServerApi.mjs';
-import { createCloudEndpoint } from '../src/server/index.js';
-import { nodeListener } from '../src/server/nodeListener.js';
 
 /**
  * Our own cloud endpoint end to end: the browser forwarder (every Klaviyo host blocked) → the endpoint
@@ -26,19 +23,9 @@ const test = base.extend<{ klaviyoApi: Klaviyo; endpointUrl: string }>({
     await api.close();
   },
   endpointUrl: async ({ klaviyoApi }, use) => {
-    const handler = createCloudEndpoint({
-      privateApiKey: STAND_IN_PRIVATE_KEY,
-      writeKeys: [WRITE_KEY],
-      klaviyoBaseUrl: klaviyoApi.url,
-      allowedOrigins: [ORIGIN],
-      logLevel: 'none',
-    });
-    const server: Server = createServer(nodeListener(handler));
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const address = server.address();
-    await use(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
-    server.closeAllConnections();
-    await new Promise((done) => server.close(done));
+    const endpoint = await serveEndpoint(klaviyoApi.url, WRITE_KEY, ORIGIN);
+    await use(endpoint.url);
+    await endpoint.close();
   },
 });
 

@@ -1,9 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { test as base, expect, type BrowserContext, type Page, type Route } from '@playwright/test';
 import { createClientApiStandIn, type ClientApiStandIn } from './clientApiStandIn.mjs';
 import { createKlaviyoAccount, type KlaviyoAccount } from './klaviyoAccount.mjs';
 // @ts-expect-error plain ESM module without types
 import { startDataPlane } from './dataPlane.mjs';
+import { STAND_IN_PRIVATE_KEY } from './klaviyoServerApi.mjs';
+import { createCloudEndpoint } from '../src/server/index.js';
+import { nodeListener } from '../src/server/nodeListener.js';
 
 /** The local data plane's handle (e2e/dataPlane.mjs). */
 export interface DataPlane {
@@ -171,5 +175,30 @@ export const test = base.extend<{
     { auto: true },
   ],
 });
+
+/** Our endpoint on node:http on a free port, delivering to `klaviyoBaseUrl` (a server-API stand-in). */
+export async function serveEndpoint(
+  klaviyoBaseUrl: string,
+  writeKey: string,
+  origin: string,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const handler = createCloudEndpoint({
+    privateApiKey: STAND_IN_PRIVATE_KEY,
+    writeKeys: [writeKey],
+    klaviyoBaseUrl,
+    allowedOrigins: [origin],
+    logLevel: 'none',
+  });
+  const server = createServer(nodeListener(handler));
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+    },
+  };
+}
 
 export { expect };

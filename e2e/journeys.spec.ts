@@ -1,10 +1,15 @@
-import { createServer, type Server } from 'node:http';
 import type { Page } from '@playwright/test';
-import { createCloudEndpoint } from '../src/server/index.js';
-import { nodeListener } from '../src/server/nodeListener.js';
-import { applyBlocklist, BLOCKLISTS, type Blocklist, expect, servePage, test as base } from './fixtures.js';
+import {
+  applyBlocklist,
+  BLOCKLISTS,
+  type Blocklist,
+  expect,
+  serveEndpoint,
+  servePage,
+  test as base,
+} from './fixtures.js';
 import type { KlaviyoAccount, KlaviyoEvent } from './klaviyoAccount.mjs';
-import { startKlaviyoServerApi, STAND_IN_PRIVATE_KEY } from './klaviyoServerApi.mjs';
+import { startKlaviyoServerApi } from './klaviyoServerApi.mjs';
 
 /**
  * The shopper journeys Klaviyo's abandonment flows run on, in Chromium, with the klaviyo.js stand-in
@@ -28,19 +33,9 @@ const test = base.extend<{ endpoint: string; sent: Array<Record<string, any>> }>
   /** Our endpoint on node:http, delivering to the server-API stand-in of this test's account. */
   endpoint: async ({ account }, use) => {
     const api = await startKlaviyoServerApi({ account });
-    const handler = createCloudEndpoint({
-      privateApiKey: STAND_IN_PRIVATE_KEY,
-      writeKeys: [WRITE_KEY],
-      klaviyoBaseUrl: api.url,
-      allowedOrigins: [ORIGIN],
-      logLevel: 'none',
-    });
-    const server: Server = createServer(nodeListener(handler));
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const address = server.address();
-    await use(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
-    server.closeAllConnections();
-    await new Promise((done) => server.close(done));
+    const endpoint = await serveEndpoint(api.url, WRITE_KEY, ORIGIN);
+    await use(endpoint.url);
+    await endpoint.close();
     await api.close();
   },
   /** Every message the storefront's pages handed to the core, in order (this observes; it changes nothing). */

@@ -104,6 +104,18 @@ async function startInstance(klaviyoUrl, redisUrl) {
   return { url, stop: () => child.kill('SIGTERM') };
 }
 
+/** Latency percentiles (s) and what Klaviyo was asked, as each scenario reports them. */
+const klaviyoFigures = (sorted, counts, expected) => ({
+  latencyS: {
+    p50: Number((percentile(sorted, 0.5) / 1000).toFixed(2)),
+    p95: Number((percentile(sorted, 0.95) / 1000).toFixed(2)),
+    max: Number(((sorted.at(-1) ?? NaN) / 1000).toFixed(2)),
+  },
+  klaviyoRequests: counts.requests,
+  klaviyo429: `${counts.throttled} (${((100 * counts.throttled) / Math.max(1, counts.requests)).toFixed(2)} %)`,
+  requestsPerEvent: Number((counts.requests / Math.max(1, expected)).toFixed(4)),
+  byPath: counts.byPath,
+});
 const percentile = (sorted, p) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
 
@@ -214,15 +226,7 @@ async function run(scenario) {
     keptPerSecondDuringLoad: Math.round(keptAtLoadEnd / DURATION_S),
     ofCeiling: `${((100 * keptAtLoadEnd) / DURATION_S / CEILING).toFixed(1)} %`,
     drainS: Number(drainS.toFixed(1)),
-    latencyS: {
-      p50: Number((percentile(sorted, 0.5) / 1000).toFixed(2)),
-      p95: Number((percentile(sorted, 0.95) / 1000).toFixed(2)),
-      max: Number(((sorted.at(-1) ?? NaN) / 1000).toFixed(2)),
-    },
-    klaviyoRequests: counts.requests,
-    klaviyo429: `${counts.throttled} (${((100 * counts.throttled) / Math.max(1, counts.requests)).toFixed(2)} %)`,
-    requestsPerEvent: Number((counts.requests / Math.max(1, expected)).toFixed(4)),
-    byPath: counts.byPath,
+    ...klaviyoFigures(sorted, counts, expected),
     browser429s: answers429,
     droppedInBrowsers,
     browserOtherFailures: otherFailures,
@@ -325,15 +329,7 @@ async function runWalkeros(scenario) {
     keptShare: `${((100 * kept) / expected).toFixed(2)} %`,
     keptPerSecondDuringLoad: Math.round(keptAtLoadEnd / DURATION_S),
     drainS: Number(((performance.now() - loadEnded) / 1000).toFixed(1)),
-    latencyS: {
-      p50: Number((percentile(sorted, 0.5) / 1000).toFixed(2)),
-      p95: Number((percentile(sorted, 0.95) / 1000).toFixed(2)),
-      max: Number(((sorted.at(-1) ?? NaN) / 1000).toFixed(2)),
-    },
-    klaviyoRequests: counts.requests,
-    klaviyo429: `${counts.throttled} (${((100 * counts.throttled) / Math.max(1, counts.requests)).toFixed(2)} %)`,
-    requestsPerEvent: Number((counts.requests / Math.max(1, expected)).toFixed(4)),
-    byPath: counts.byPath,
+    ...klaviyoFigures(sorted, counts, expected),
     retriedFromDlq: retried,
   };
 }
