@@ -171,12 +171,12 @@ function printable(id: string | undefined): string | undefined {
 }
 
 /** A profile's identifiers as a stable key (email, phone, external id, exchange id). */
-function profileKey(attributes: JsonObject): string {
+export function profileKey(attributes: JsonObject): string {
   return JSON.stringify([attributes.email, attributes.phone_number, attributes.external_id, attributes._kx]);
 }
 
-/** Two upserts of one profile as one: the later wins field by field, and their properties merge. */
-function mergeProfile(earlier: JsonObject, later: JsonObject): JsonObject {
+/** Two upserts of one profile as one: the later wins field by field, and their properties and location merge. */
+export function mergeProfile(earlier: JsonObject, later: JsonObject): JsonObject {
   const out: JsonObject = { ...earlier, ...later };
   for (const key of ['properties', 'location']) {
     const a = asObject(earlier[key]);

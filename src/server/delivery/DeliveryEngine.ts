@@ -2,7 +2,7 @@ import type { Logger } from '../../logger/createLogger.js';
 import type { JsonObject } from '../../mapping/types.js';
 import { toJsonText } from '../../util/toJsonText.js';
 import type { KlaviyoServerApi, ServerApiOutcome } from '../KlaviyoServerApi.js';
-import type { Plan } from '../planBatch.js';
+import { mergeProfile, profileKey, type Plan } from '../planBatch.js';
 import { eventJobBody, profileImportJobBody, singleEventBody, subscriptionJobBody } from '../serverBodies.js';
 import { digest } from './digest.js';
 import { Dispatcher } from './Dispatcher.js';
@@ -199,14 +199,14 @@ export class DeliveryEngine {
         this.upserts.add(upsert.profile, work, bytesOf(upsert.attributes), settle, merged);
       });
       for (const event of plan.events) {
-        const profileKey = keyOf(event.profile);
+        const who = profileKey(event.profile);
         const metric = (event.attributes.metric as { data: { attributes: { name: string } } }).data.attributes.name;
-        const key = JSON.stringify([profileKey, metric, event.attributes.unique_id]);
-        const work = { profile: event.profile, profileKey, attributes: event.attributes };
+        const key = JSON.stringify([who, metric, event.attributes.unique_id]);
+        const work = { profile: event.profile, profileKey: who, attributes: event.attributes };
         this.events.add(key, work, bytesOf(event.attributes) + bytesOf(event.profile), piece([event.messageId]));
       }
       for (const s of plan.subscriptions) {
-        const key = JSON.stringify([s.listId, keyOf(s.profile)]);
+        const key = JSON.stringify([s.listId, profileKey(s.profile)]);
         this.subscriptions.add(key, { listId: s.listId, profile: s.profile }, bytesOf(s.profile), piece([s.messageId]));
       }
       adding = false;
@@ -241,7 +241,7 @@ export class DeliveryEngine {
       group.events.push(entry);
       groups.set(entry.item.profileKey, group);
     }
-    for (const [profileKey, group] of groups) group.upsert = this.upserts.take((u) => u.key === profileKey)[0];
+    for (const [who, group] of groups) group.upsert = this.upserts.takeKey(who);
     const list = [...groups.values()];
     const body = eventJobBody(
       list.map((g) => ({
@@ -437,17 +437,8 @@ const messagesOf = (plan: Plan): string[] => [
 ];
 
 const bytesOf = (value: JsonObject): number => toJsonText(value).length + 60;
-/** A profile's identifiers as a key (email, phone, external id, exchange id). */
-export const keyOf = (profile: JsonObject): string =>
-  JSON.stringify([profile.email, profile.phone_number, profile.external_id, profile._kx]);
-/** Two upserts of one profile as one: the later wins field by field, and properties and location merge. */
+/** Two upserts of one profile as one ({@link mergeProfile}), with the digest of the result. */
 function merged(a: UpsertWork, b: UpsertWork): UpsertWork {
-  const attributes: JsonObject = { ...a.attributes, ...b.attributes };
-  for (const k of ['properties', 'location']) {
-    const x = a.attributes[k];
-    const y = b.attributes[k];
-    if (x && y && typeof x === 'object' && typeof y === 'object')
-      attributes[k] = { ...(x as JsonObject), ...(y as JsonObject) };
-  }
+  const attributes = mergeProfile(a.attributes, b.attributes);
   return { ...b, attributes, digest: digest(toJsonText(attributes)) };
 }

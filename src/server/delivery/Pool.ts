@@ -73,9 +73,11 @@ export class Pool<T> {
     return [...this.entries.values()].map((e) => e.item);
   }
 
-  /** Whether work with this key waits here. */
-  has(key: string): boolean {
-    return this.entries.has(key);
+  /** The entry with this key, removed; `undefined` when none waits. */
+  takeKey(key: string): Pending<T> | undefined {
+    const entry = this.entries.get(key);
+    this.entries.delete(key);
+    return entry;
   }
 
   /** Remove `settle`'s interest in every entry; an entry nobody waits for any more leaves. Returns whether any did. */

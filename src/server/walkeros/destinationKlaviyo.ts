@@ -1,12 +1,12 @@
 import type { Destination as WalkerDestination, Logger as WalkerLogger } from '@walkeros/core';
 import { createLogger } from '../../logger/createLogger.js';
 import { installMessages } from '../../logger/messages.js';
-import { ANSWER_BY_MS, DeliveryEngine, keyOf, type Delivery } from '../delivery/DeliveryEngine.js';
+import { ANSWER_BY_MS, DeliveryEngine, type Delivery } from '../delivery/DeliveryEngine.js';
 import { createMemoryStore } from '../delivery/DeliveryStore.js';
 import { digest } from '../delivery/digest.js';
 import { deliveryOptionProblems } from '../deliveryOptionProblems.js';
 import { KlaviyoServerApi } from '../KlaviyoServerApi.js';
-import type { Plan } from '../planBatch.js';
+import { profileKey, type Plan } from '../planBatch.js';
 import { redacting } from '../redacting.js';
 import { KLAVIYO_BASE_URL } from '../serverLimits.js';
 import { planWalkerEvent, type WalkerWork } from './planWalkerEvent.js';
@@ -109,7 +109,7 @@ function planOf(works: Array<WalkerWork | string>): Plan {
     if (typeof work === 'string') return;
     const messageId = String(i);
     if (work.upsert)
-      plan.upserts.push({ profile: keyOf(work.profile), attributes: work.upsert, messageIds: [messageId] });
+      plan.upserts.push({ profile: profileKey(work.profile), attributes: work.upsert, messageIds: [messageId] });
     for (const attributes of work.events) plan.events.push({ messageId, profile: work.profile, attributes });
   });
   return plan;
