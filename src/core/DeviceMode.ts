@@ -16,8 +16,8 @@ import { toJsonObject } from '../mapping/toJsonValue.js';
 import type { JsonObject, RudderMessage } from '../mapping/types.js';
 import { withDedupeKey } from '../mapping/withDedupeKey.js';
 import type { LadderCall, LoadLowerTiers, LowerTiersDeps } from '../tiers/LowerTiers.js';
+import { reportCall } from '../tiers/reportCall.js';
 import { browserWindow } from '../util/browserWindow.js';
-import { report } from '../util/report.js';
 import { removeStoredData } from '../util/safeStorage.js';
 import { uuid } from '../util/uuid.js';
 import { AnonymousHold } from './AnonymousHold.js';
@@ -73,6 +73,8 @@ export class DeviceMode {
   private lastIdentify: string | undefined;
   /** The opt-out or bot line was logged on this page. */
   private saidOptOut = false;
+  /** The last call found the shopper opted out (their held calls were dropped then). */
+  private wasOut = false;
   /** Klaviyo's opt-out as read in this task ({@link optedOut}); `null` when not read yet. */
   private optOut: ReturnType<typeof optOutOf> | null = null;
   /** The cloud tier sends whole calls (cloud mode, or a forwarder of the host's own). */
@@ -280,19 +282,21 @@ export class DeviceMode {
     if (out) {
       if (!this.saidOptOut) this.logger.warn(say(out));
       this.saidOptOut = true;
-      this.hold?.clear();
-      const messageId = asText(message.messageId) ?? '';
+      // What an anonymous shopper had held goes too: once as the shopper opts out, not at every call.
+      if (!this.wasOut) this.hold?.clear();
+      this.wasOut = true;
       const what = describe(type);
-      report(this.config?.onDelivery, {
-        messageId,
-        type: what,
+      reportCall(
+        this.config?.onDelivery,
+        { messageId: asText(message.messageId) ?? '', type: what },
         what,
-        tier: 'klaviyo.js',
-        state: 'lost',
-        reason: say(out),
-      });
+        'klaviyo.js',
+        'lost',
+        say(out),
+      );
       return;
     }
+    this.wasOut = false;
     const route = routeOf(message, this.config?.listId);
     if (!route) {
       this.logger.warn(say('unknownType', JSON.stringify(describe(type))));

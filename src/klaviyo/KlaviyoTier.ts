@@ -179,7 +179,6 @@ export class KlaviyoTier {
  */
 class Sent implements Waiting {
   settled: 'answered' | 'missed' | 'cancelled' | undefined;
-  private answer: unknown;
   /** What is pushed: the command with Klaviyo's callback last. */
   readonly entry: unknown[];
 
@@ -201,11 +200,11 @@ class Sent implements Waiting {
     this.settle('cancelled');
   }
 
-  settle(outcome: 'answered' | 'missed' | 'cancelled'): void {
+  settle(outcome: 'answered' | 'missed' | 'cancelled', answer?: unknown): void {
     if (this.settled) return;
     this.settled = outcome;
     this.tier.settled(this);
-    if (outcome === 'answered') this.onAnswered(this.answer);
+    if (outcome === 'answered') this.onAnswered(answer);
     else if (outcome === 'missed') this.onMissed();
     else this.tier.unqueue(this.entry);
   }
@@ -213,8 +212,6 @@ class Sent implements Waiting {
   private answered(result: unknown): void {
     this.tier.answered(this);
     if (this.settled === 'missed') this.onLate?.();
-    if (this.settled) return;
-    this.answer = result;
-    this.settle('answered');
+    this.settle('answered', result);
   }
 }

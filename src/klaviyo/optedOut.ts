@@ -8,6 +8,9 @@ import { KLAVIYO_OFF_COOKIE } from './clearKlaviyoCookie.js';
 const BOT_USER_AGENT =
   /(?<!cu)bot\b|crawl|spider|slurp|headless|lighthouse|prerender|phantomjs|pingdom|facebookexternalhit|bingpreview|mediapartners/i;
 
+/** Klaviyo's opt-out cookie, set to `true`, among a page's cookies. */
+const OPTED_OUT = new RegExp(`(?:^|;\\s*)${KLAVIYO_OFF_COOKIE}=true(?:;|$)`);
+
 /** The last user agent tested, and whether it is a bot's: a page's user agent does not change. */
 let lastAgent: string | undefined;
 let lastIsBot = false;
@@ -27,9 +30,5 @@ export function optOutOf(win: Window): OptOut | undefined {
     lastIsBot = BOT_USER_AGENT.test(agent);
   }
   if (lastIsBot) return 'bot';
-  const cookie = win.document?.cookie ?? '';
-  return cookie.includes(`${KLAVIYO_OFF_COOKIE}=true`) &&
-    new RegExp(`(?:^|;\\s*)${KLAVIYO_OFF_COOKIE}=true(?:;|$)`).test(cookie)
-    ? 'optedOut'
-    : undefined;
+  return OPTED_OUT.test(win.document?.cookie ?? '') ? 'optedOut' : undefined;
 }
