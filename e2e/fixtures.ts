@@ -37,6 +37,26 @@ export function servePage(name: string, html: string): string {
 }
 
 /**
+ * A shop's page with the script tag as a storefront writes it (the messages file, then the bundle with
+ * its acknowledgement timeout and, when given, cloud mode), then `script`: the page's own code, which
+ * may wrap `klaviyoDeviceMode.core.handle` to record what the host hands the core. Returns its path.
+ */
+export function scriptTagStorefront(
+  name: string,
+  { ackTimeoutMs, cloud, script }: { ackTimeoutMs: number; cloud?: { url: string; writeKey: string }; script: string },
+): string {
+  const cloudAttributes = cloud ? `data-data-plane-url="${cloud.url}" data-write-key="${cloud.writeKey}"` : '';
+  return servePage(
+    name,
+    `<!doctype html><html><head><meta charset="utf-8">
+    <script src="/dist/klaviyo-device-mode.messages.js"></script>
+    <script src="/dist/klaviyo-device-mode.iife.js" data-public-api-key="AbC123"
+      data-load-timeout-ms="${ackTimeoutMs}" ${cloudAttributes}></script>
+    <script>${script}</script></head><body><h1>Shop</h1></body></html>`,
+  );
+}
+
+/**
  * What each blocklist blocks, by the hosts the real lists name: uBlock Origin's default EasyPrivacy
  * blocks the tracking modules klaviyo.js fetches; Ghostery also klaviyo.js itself; AdGuard Tracking
  * Protection also the Client API host (third-party); DNS-level lists every Klaviyo host.

@@ -5,7 +5,7 @@ import {
   type Blocklist,
   expect,
   serveEndpoint,
-  servePage,
+  scriptTagStorefront,
   test as base,
 } from './fixtures.js';
 import type { KlaviyoAccount, KlaviyoEvent } from './klaviyoAccount.mjs';
@@ -48,21 +48,16 @@ const test = base.extend<{ endpoint: string; sent: Array<Record<string, any>> }>
 
 /** The shop's page: the script tag as a storefront writes it, with or without cloud mode. */
 function storefront(name: string, endpoint: string | undefined, patienceMs: number): string {
-  const cloud = endpoint ? `data-data-plane-url="${endpoint}" data-write-key="${WRITE_KEY}"` : '';
-  return servePage(
-    name,
-    `<!doctype html><html><head><meta charset="utf-8">
-    <script src="/dist/klaviyo-device-mode.messages.js"></script>
-    <script src="/dist/klaviyo-device-mode.iife.js" data-public-api-key="AbC123"
-      data-load-timeout-ms="${patienceMs}" ${cloud}></script>
-    <script>
+  return scriptTagStorefront(name, {
+    ackTimeoutMs: patienceMs,
+    cloud: endpoint ? { url: endpoint, writeKey: WRITE_KEY } : undefined,
+    script: `
       const core = klaviyoDeviceMode.core;
       const handle = core.handle.bind(core);
       core.handle = (m) => { window.__kdmRecord(JSON.stringify(m)); handle(m); };
       // A cart line, for the journeys' steps.
-      window.line = (id) => ({ product_id: id, name: 'Book ' + id, price: 9.99, quantity: 1 });
-    </script></head><body><h1>Shop</h1></body></html>`,
-  );
+      window.line = (id) => ({ product_id: id, name: 'Book ' + id, price: 9.99, quantity: 1 });`,
+  });
 }
 
 /** The rung each profile leaves: klaviyo.js, our Client API rung, or cloud mode (our endpoint). */

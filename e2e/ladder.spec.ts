@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { applyBlocklist, expect, servePage, test, type DataPlane } from './fixtures.js';
+import { applyBlocklist, expect, scriptTagStorefront, servePage, test, type DataPlane } from './fixtures.js';
 import type { ClientApiStandIn } from './clientApiStandIn.mjs';
 
 /**
@@ -12,21 +12,16 @@ import type { ClientApiStandIn } from './clientApiStandIn.mjs';
 const ACK_TIMEOUT_MS = 1000;
 
 function storefront(name: string, dataPlane: DataPlane | undefined, ackTimeoutMs = ACK_TIMEOUT_MS): string {
-  const cloud = dataPlane ? `data-data-plane-url="${dataPlane.url}" data-write-key="${dataPlane.writeKey}"` : '';
-  return servePage(
-    name,
-    `<!doctype html><html><head><meta charset="utf-8">
-    <script src="/dist/klaviyo-device-mode.messages.js"></script>
-    <script src="/dist/klaviyo-device-mode.iife.js" data-public-api-key="AbC123"
-      data-load-timeout-ms="${ackTimeoutMs}" ${cloud}></script>
-    <script>
+  return scriptTagStorefront(name, {
+    ackTimeoutMs,
+    cloud: dataPlane && { url: dataPlane.url, writeKey: dataPlane.writeKey },
+    script: `
       // Record every message the host hands to the core, as made (this observes; it changes nothing).
       window.__sent = [];
       const core = klaviyoDeviceMode.core;
       const handle = core.handle.bind(core);
-      core.handle = (m) => { window.__sent.push(JSON.parse(JSON.stringify(m))); handle(m); };
-    </script></head><body><h1>Shop</h1></body></html>`,
-  );
+      core.handle = (m) => { window.__sent.push(JSON.parse(JSON.stringify(m))); handle(m); };`,
+  });
 }
 
 async function journey(page: Page, orderId: string): Promise<void> {

@@ -7,9 +7,9 @@
 // against our requests, requests per event. Asserts nothing. Scenarios (SCENARIOS=a,b to pick;
 // DURATION_S to shorten): steady 750 events/s on 1 and on 3 instances, overload at 3,000 events/s,
 // an identify-heavy mix, and 750 events/s through a walkerOS collector with batching on.
-import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
 import { startKlaviyoServerApi, STAND_IN_PRIVATE_KEY } from '../e2e/klaviyoServerApi.mjs';
+import { hasRedisServer, startRedisServer } from '../e2e/redisServer.mjs';
 
 const DURATION_S = Number(process.env.DURATION_S ?? 70);
 const BROWSERS = Number(process.env.BROWSERS ?? 300);
@@ -48,39 +48,6 @@ const SCENARIOS = [
 ].filter((s) => !process.env.SCENARIOS || process.env.SCENARIOS.split(',').includes(s.name));
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function freePort() {
-  const server = createServer();
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address();
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
-async function startRedis() {
-  if (spawnSync('redis-server', ['--version']).status !== 0)
-    throw new Error('redis-server is not installed (apt-get install -y redis-server)');
-  const port = await freePort();
-  const child = spawn('redis-server', [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-  ]);
-  await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      if (/Ready to accept/.test(out)) resolve();
-    });
-    child.on('exit', () => reject(new Error(out)));
-  });
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
-}
-
 async function startInstance(klaviyoUrl, redisUrl) {
   const child = spawn(process.execPath, ['dist/esm/server/cli.js', 'serve'], {
     env: {
@@ -121,7 +88,9 @@ const percentile = (sorted, p) =>
 
 async function run(scenario) {
   const klaviyo = await startKlaviyoServerApi({ keep: false });
-  const redis = scenario.instances > 1 ? await startRedis() : undefined;
+  if (scenario.instances > 1 && !hasRedisServer())
+    throw new Error('redis-server is not installed (apt-get install -y redis-server)');
+  const redis = scenario.instances > 1 ? await startRedisServer() : undefined;
   const instances = await Promise.all(
     Array.from({ length: scenario.instances }, () => startInstance(klaviyo.url, redis?.url)),
   );
@@ -232,7 +201,7 @@ async function run(scenario) {
     browserOtherFailures: otherFailures,
   };
   for (const i of instances) i.stop();
-  redis?.stop();
+  await redis?.stop();
   await klaviyo.close();
   return result;
 }

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startKlaviyoServerApi, STAND_IN_PRIVATE_KEY, type KlaviyoServerApiStandIn } from '../e2e/klaviyoServerApi.mjs';
 import { createCloudEndpoint, createRedisStore } from '../src/server/index.js';
 import { DISPATCH_RATES } from '../src/server/delivery/klaviyoLimits.js';
-import { hasRedisServer, startRedisServer, type RedisServer } from './helpers/redisServer.js';
+import { hasRedisServer, startRedisServer, type RedisServer } from '../e2e/redisServer.mjs';
 
 /**
  * Several instances of our endpoint sharing one Klaviyo account through a real redis-server (Debian's

@@ -1,32 +1,27 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+// A real `redis-server` (Debian's package; `.ci/run` installs it) of its own on 127.0.0.1, for the
+// Redis tests and the endpoint benchmark: no persistence, stopped and started again at will.
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 
-/** Whether `redis-server` (Debian's package) is on this machine. `.ci/run` installs it. */
-export function hasRedisServer(): boolean {
+/** Whether `redis-server` is on this machine. */
+export function hasRedisServer() {
   return spawnSync('redis-server', ['--version']).status === 0;
 }
 
-async function freePort(): Promise<number> {
+async function freePort() {
   const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
   const address = server.address();
   await new Promise((done) => server.close(done));
   return typeof address === 'object' && address ? address.port : 0;
 }
 
-/** A real `redis-server` of a test's own on 127.0.0.1: no persistence, stopped and started again at will. */
-export interface RedisServer {
-  url: string;
-  port: number;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-}
-
-export async function startRedisServer(): Promise<RedisServer> {
+/** Start one; resolves once it accepts connections. Returns its `url`, `port`, `stop()` and `start()`. */
+export async function startRedisServer() {
   const port = await freePort();
-  let child: ChildProcess | undefined;
+  let child;
   const start = () =>
-    new Promise<void>((resolve, reject) => {
+    new Promise((resolve, reject) => {
       const proc = spawn('redis-server', [
         '--port',
         String(port),
@@ -40,7 +35,7 @@ export async function startRedisServer(): Promise<RedisServer> {
       child = proc;
       let out = '';
       const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10_000);
-      proc.stdout.on('data', (chunk: Buffer) => {
+      proc.stdout.on('data', (chunk) => {
         out += chunk.toString();
         if (/Ready to accept connections/.test(out)) {
           clearTimeout(timer);
@@ -53,7 +48,7 @@ export async function startRedisServer(): Promise<RedisServer> {
       });
     });
   const stop = () =>
-    new Promise<void>((resolve) => {
+    new Promise((resolve) => {
       if (!child || child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGKILL');
