@@ -263,8 +263,19 @@ describe('known from a Klaviyo link or from klaviyo.js itself', () => {
     const { core } = deviceMode();
     core.start();
     const read = vi.spyOn(localStorage, 'getItem');
+    // Who reads the cookie jar: klaviyo.js does as it loads; we do not, while nothing is held.
+    let owner: object | null = document;
+    while (owner && !Object.getOwnPropertyDescriptor(owner, 'cookie')) owner = Object.getPrototypeOf(owner);
+    const jar = Object.getOwnPropertyDescriptor(owner!, 'cookie')!;
+    const readers: string[] = [];
+    const cookie = vi.spyOn(document, 'cookie', 'get').mockImplementation(function (this: Document) {
+      readers.push(new Error().stack ?? '');
+      return jar.get!.call(this);
+    });
     runStandIn(inserted[0]); // it answers the question asked at start: it knows the shopper
+    cookie.mockRestore();
     expect(read.mock.calls.filter(([key]) => key === HELD)).toEqual([]);
+    expect(readers.filter((stack) => stack.includes('exchangeId'))).toEqual([]);
     await vi.advanceTimersByTimeAsync(2_000); // idle
     await klaviyoAnswers();
     expect(klaviyoJsSent().map((e) => [e.metric, e.dedupeKey, e.time])).toEqual([['Viewed Product', 'v1', at(1)]]);

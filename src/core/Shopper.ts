@@ -185,6 +185,7 @@ export class Shopper {
 
   /** Held calls, each with the shopper's identifiers and its original time. */
   private sendHeld(held: Held[]): void {
+    if (!held.length) return; // nothing held: no identifiers to read (the exchange id is a cookie read)
     const identifiers = this.identifiers();
     for (const { call, commands } of held) {
       call.identifiers = identifiers;
