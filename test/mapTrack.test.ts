@@ -31,6 +31,20 @@ const custom: Row[] = [
   ],
   ['raw $value string coerced', 'Subscribed', { $value: '3' }, [['track', 'Subscribed', { $value: 3 }]]],
   ['raw non-numeric $value dropped', 'Subscribed', { $value: 'x' }, [['track', 'Subscribed', {}]]],
+  ['raw null $value dropped', 'Subscribed', { $value: null, a: 1 }, [['track', 'Subscribed', { a: 1 }]]],
+  [
+    'revenue and a raw $value: revenue wins, $value first, the rest in order',
+    'Subscribed',
+    { plan: 'pro', revenue: 5, $value: 7, seats: 2 },
+    [['track', 'Subscribed', { $value: 5, plan: 'pro', seats: 2 }]],
+  ],
+  [
+    'non-numeric revenue beside a raw $value: the $value is used, revenue kept',
+    'Subscribed',
+    { revenue: 'lots', $value: '3' },
+    [['track', 'Subscribed', { $value: 3, revenue: 'lots' }]],
+  ],
+  ['blank revenue passes through', 'Subscribed', { revenue: ' ' }, [['track', 'Subscribed', { revenue: ' ' }]]],
   [
     'nested properties pass through',
     'Quiz',
@@ -417,6 +431,11 @@ describe('mapTrack', () => {
     expect(mapTrack(track('S', { revenue: 'lots' })).warnings).toEqual([
       "properties.revenue is not a number; not used as $value, sent as 'revenue'.",
     ]);
+    expect(mapTrack(track('S', { revenue: 5, $value: 7 })).warnings).toEqual([
+      'properties.$value ignored: $value is already mapped.',
+    ]);
+    expect(mapTrack(track('S', { $value: 'x' })).warnings).toEqual(['properties.$value is not a number; dropped.']);
+    expect(mapTrack(track('S', { $value: null })).warnings).toEqual([]);
     expect(mapTrack(track('S', { f: () => 1, n: NaN })).warnings).toEqual([
       'properties.f is a function; dropped.',
       'properties.n is NaN, not a finite number; dropped.',

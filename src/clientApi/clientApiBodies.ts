@@ -127,6 +127,13 @@ export function subscriptionBody(listId: string, identifiers: JsonObject, channe
   };
 }
 
+/** A phone number in E.164 form, as Klaviyo takes it. */
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** A trait of the message's own wins over context.traits, key by key. */
+const trait = (own: JsonObject | undefined, context: JsonObject | undefined, key: string): unknown =>
+  own && key in own ? own[key] : context?.[key];
+
 /** The identifiers in a message's own fields: traits (identify, group) or context.traits, and userId. */
 export function messageIdentifiers(
   message: { userId?: unknown; traits?: unknown; context?: unknown },
@@ -134,13 +141,11 @@ export function messageIdentifiers(
 ): JsonObject {
   const own = asObject(message.traits);
   const context = asObject(asObject(message.context)?.traits);
-  // A trait of the message's own wins over context.traits, key by key.
-  const trait = (key: string) => (own && key in own ? own[key] : context?.[key]);
   const out: JsonObject = {};
-  const email = asText(trait('email'));
+  const email = asText(trait(own, context, 'email'));
   if (email) out.email = email;
-  const phone = asText(trait('phone'));
-  if (phone && /^\+[1-9]\d{6,14}$/.test(phone)) out.phone_number = phone;
+  const phone = asText(trait(own, context, 'phone'));
+  if (phone && E164.test(phone)) out.phone_number = phone;
   const userId = useUserId ? asText(message.userId) : undefined;
   if (userId) out.external_id = userId;
   return out;

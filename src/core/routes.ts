@@ -18,17 +18,22 @@ export type Route =
       refuse: MessageKey;
     };
 
+/** The routes, made once (a route is read, never changed). */
+const DEVICE_AND_FALLBACK: Route = { device: true, fallback: true };
+const DEVICE_ONLY: Route = { device: true, fallback: false };
+const WITH_SUBSCRIPTION: Route = { device: true, forward: 'list subscription', fallback: false };
+const GROUP: Route = { device: false, forward: 'group', fallback: false };
+const SCREEN: Route = { device: false, forward: 'screen', fallback: false };
+const ALIAS: Route = { refuse: 'alias' };
+
 /** The routing table, by message type. `identify` is forwarded too when it carries list data. */
 const ROUTES: Record<string, (message: RudderMessage, listId: string | undefined) => Route> = {
-  identify: (message, listId) =>
-    hasListData(message, listId)
-      ? { device: true, forward: 'list subscription', fallback: false }
-      : { device: true, fallback: true },
-  track: () => ({ device: true, fallback: true }),
-  page: () => ({ device: true, fallback: false }),
-  group: () => ({ device: false, forward: 'group', fallback: false }),
-  screen: () => ({ device: false, forward: 'screen', fallback: false }),
-  alias: () => ({ refuse: 'alias' }),
+  identify: (message, listId) => (hasListData(message, listId) ? WITH_SUBSCRIPTION : DEVICE_AND_FALLBACK),
+  track: () => DEVICE_AND_FALLBACK,
+  page: () => DEVICE_ONLY,
+  group: () => GROUP,
+  screen: () => SCREEN,
+  alias: () => ALIAS,
 };
 
 /** The route of `message`, or `undefined` for a type no route knows. */

@@ -56,11 +56,14 @@ export function mapTrack(message: RudderMessage, options: TrackMappingOptions = 
   const warnings: string[] = [];
   const name = trackEventName(field(message, 'event'), warnings);
   if (name === undefined) return { commands: [], warnings };
-  const f = readFields(toJsonObject(field(message, 'properties'), 'properties', warnings));
+  const properties = toJsonObject(field(message, 'properties'), 'properties', warnings);
   const metric = ecommerceMetric(name);
+  // A custom event keeps its properties as they are (our copy), with revenue as `$value`.
+  if (!metric) return { commands: [['track', name, customProperties(properties, warnings)]], warnings };
+  const f = readFields(properties);
   const named = (m: KlaviyoMetric) => options.eventNames?.[m] ?? m;
   const out: JsonObject = {};
-  const commands: KlaviyoCommand[] = [['track', metric ? named(metric) : name, out]];
+  const commands: KlaviyoCommand[] = [['track', named(metric), out]];
   if (metric === 'Viewed Product') {
     applyTable(out, f, VIEWED);
     setValue(out, f, ['revenue'], warnings);
@@ -82,13 +85,23 @@ export function mapTrack(message: RudderMessage, options: TrackMappingOptions = 
     applyTable(out, f, ORDER);
     lines(out, f, warnings);
     finish(out, f, warnings);
-  } else if (metric === 'Placed Order') {
-    placedOrder(out, f, named('Ordered Product'), commands, warnings);
   } else {
-    setValue(out, f, ['revenue'], warnings);
-    finish(out, f, warnings);
+    placedOrder(out, f, named('Ordered Product'), commands, warnings);
   }
   return { commands, warnings };
+}
+
+/**
+ * A custom event's properties: `copy` itself (the mapping's own copy) when it has neither `revenue`
+ * nor `$value`, else shaped by {@link setValue} and {@link finish}, as an e-commerce event's are.
+ */
+function customProperties(copy: JsonObject, warnings: string[]): JsonObject {
+  if (copy.revenue === undefined && copy.$value === undefined) return copy;
+  const out: JsonObject = {};
+  const f = readFields(copy);
+  setValue(out, f, ['revenue'], warnings);
+  finish(out, f, warnings);
+  return out;
 }
 
 /**

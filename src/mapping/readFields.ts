@@ -14,7 +14,9 @@ export function asObject(value: unknown): JsonObject | undefined {
 /** `value` as a trimmed string when it is a non-blank string or a finite number, else `undefined`. */
 export function asText(value: unknown): string | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  return text || undefined;
 }
 
 /** A list of strings from an array or a single string (`'Books'` → `['Books']`). */
@@ -54,6 +56,8 @@ export interface Fields {
    * (an absent key is not recorded: it has nothing to pass through).
    */
   take(...keys: string[]): JsonValue | undefined;
+  /** {@link Fields.take} with the keys as one list. */
+  takeList(keys: string[]): JsonValue | undefined;
   /** Like {@link Fields.take}, but only the key that supplied the value counts as used. */
   first(...keys: string[]): JsonValue | undefined;
   /** The fields not used so far, as a new object (undefined values left out, as JSON would). */
@@ -62,36 +66,51 @@ export interface Fields {
 
 /** {@link Fields} over `source`. */
 export function readFields(source: JsonObject): Fields {
-  const used = new Set<string>();
-  const peek = (key: string) => (used.has(key) ? undefined : source[key]);
-  return {
-    peek,
-    take(...keys) {
-      let found: JsonValue | undefined;
-      for (const key of keys) {
-        const value = peek(key);
-        if (value === undefined) continue; // absent: nothing to mark as used
-        if (found === undefined && isPresent(value)) found = value;
-        used.add(key);
+  return new Reader(source);
+}
+
+/** {@link Fields}: one object per read, its methods shared (the mapping's hot path). */
+class Reader implements Fields {
+  private readonly used = new Set<string>();
+
+  constructor(private readonly source: JsonObject) {}
+
+  peek(key: string): JsonValue | undefined {
+    return this.used.has(key) ? undefined : this.source[key];
+  }
+
+  take(...keys: string[]): JsonValue | undefined {
+    return this.takeList(keys);
+  }
+
+  takeList(keys: string[]): JsonValue | undefined {
+    let found: JsonValue | undefined;
+    for (const key of keys) {
+      const value = this.peek(key);
+      if (value === undefined) continue; // absent: nothing to mark as used
+      if (found === undefined && isPresent(value)) found = value;
+      this.used.add(key);
+    }
+    return found;
+  }
+
+  first(...keys: string[]): JsonValue | undefined {
+    for (const key of keys) {
+      const value = this.peek(key);
+      if (isPresent(value)) {
+        this.used.add(key);
+        return value;
       }
-      return found;
-    },
-    first(...keys) {
-      for (const key of keys) {
-        const value = peek(key);
-        if (isPresent(value)) {
-          used.add(key);
-          return value;
-        }
-      }
-      return undefined;
-    },
-    rest() {
-      const rest: JsonObject = {};
-      for (const key of Object.keys(source)) if (!used.has(key) && source[key] !== undefined) rest[key] = source[key];
-      return rest;
-    },
-  };
+    }
+    return undefined;
+  }
+
+  rest(): JsonObject {
+    const rest: JsonObject = {};
+    for (const key of Object.keys(this.source))
+      if (!this.used.has(key) && this.source[key] !== undefined) rest[key] = this.source[key];
+    return rest;
+  }
 }
 
 /** One row of a mapping table: the output key, the source keys in priority order, and a conversion. */
@@ -119,7 +138,7 @@ const KINDS: Record<string, (value: JsonValue | undefined) => JsonValue | undefi
 /** Fill `out` from `f` by the rows of `rules` (see {@link table}); absent values are left out. */
 export function applyTable(out: JsonObject, f: Fields, rules: Rule[]): JsonObject {
   for (const [key, keys, kind] of rules) {
-    const value = f.take(...keys);
+    const value = f.takeList(keys);
     setPresent(out, key, KINDS[kind] ? KINDS[kind](value) : value);
   }
   return out;

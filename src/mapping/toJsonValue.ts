@@ -5,7 +5,7 @@ import type { JsonObject, JsonValue } from './types.js';
 
 /** Nesting deeper than this is cut (and reported): klaviyo.js and the data plane cap depth too. */
 export const MAX_DEPTH = 20;
-const UNSAFE_KEYS = ['__proto__', 'constructor', 'prototype'];
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Where a value sits: the root's name, then the keys (`string`) and indices (`number`) down to it.
@@ -82,7 +82,7 @@ function copy(value: unknown, trail: Trail, warnings: string[], stack: object[])
     }
     const out: JsonObject = {};
     for (const key of keys) {
-      const item = UNSAFE_KEYS.includes(key)
+      const item = UNSAFE_KEYS.has(key)
         ? warn(warnings, 'unsafeKey', trail, key)
         : child(obj, key, trail, warnings, stack);
       if (item !== undefined) out[key] = item;
@@ -110,6 +110,9 @@ function child(
   } catch {
     return warn(warnings, 'getterThrew', trail, key);
   }
+  // Most values are leaves that copy as they are: no trail, no recursion.
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value || 0; // -0 is 0 in JSON
   trail.push(key);
   const item = copy(value, trail, warnings, stack);
   trail.pop();
