@@ -92,17 +92,17 @@ describe('KlaviyoTier: loading klaviyo.js, and readiness from its answers', () =
     const { l } = loader();
     l.start();
     const missed: string[] = [];
-    l.send(['track', 'A', {}], () => missed.push('A'));
+    l.send(['track', 'A', {}], { missed: () => missed.push('A') });
     vi.advanceTimersByTime(3000);
     expect(missed).toEqual(['A']);
-    l.send(['track', 'B', {}], () => missed.push('B'));
+    l.send(['track', 'B', {}], { missed: () => missed.push('B') });
     expect(missed).toEqual(['A', 'B']);
     cleanPage();
     serveKlaviyo('hang');
     const { l: other } = loader();
     other.start();
-    other.send(['track', 'C', {}], () => missed.push('C')).cancel(); // reset: forgotten, never handed back
-    other.send(['track', 'D', {}], () => missed.push('D')).giveUp(); // page leave: handed back now
+    other.send(['track', 'C', {}], { missed: () => missed.push('C') }).cancel(); // reset: forgotten, never handed back
+    other.send(['track', 'D', {}], { missed: () => missed.push('D') }).giveUp(); // page leave: handed back now
     vi.advanceTimersByTime(60_000);
     expect(missed).toEqual(['A', 'B', 'D']);
   });
@@ -112,7 +112,7 @@ describe('KlaviyoTier: loading klaviyo.js, and readiness from its answers', () =
     const { l } = loader();
     l.start();
     const missed: number[] = [];
-    for (let i = 0; i < 250; i++) l.send(['track', `E${i}`, {}], () => missed.push(i));
+    for (let i = 0; i < 250; i++) l.send(['track', `E${i}`, {}], { missed: () => missed.push(i) });
     expect(missed).toHaveLength(250);
     const queued = ((window as any)._klOnsite as unknown[][]).filter((c) => c[0] === 'track').map((c) => c[1]);
     expect(queued).toHaveLength(200);

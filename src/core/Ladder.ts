@@ -1,5 +1,5 @@
 import type { DeliveryReport } from '../config/KlaviyoOptions.js';
-import type { KlaviyoTier, Waiting } from '../klaviyo/KlaviyoTier.js';
+import type { KlaviyoTier, Outcomes, Waiting } from '../klaviyo/KlaviyoTier.js';
 import type { KlaviyoCommand } from '../mapping/types.js';
 import type { LadderCall } from '../tiers/LowerTiers.js';
 import { reportCall } from '../tiers/reportCall.js';
@@ -7,9 +7,12 @@ import { reportCall } from '../tiers/reportCall.js';
 /** What became of a command at klaviyo.js: answered in time, missed (handed down), or answered after that. */
 export type KlaviyoOutcome = 'answered' | 'missed' | 'late';
 
+/** One call's commands at klaviyo.js: those still waiting for an answer (none once all are settled). */
 interface InFlight {
   call: LadderCall;
-  waiting: Set<Waiting>;
+  waiting: Set<Waiting> | undefined;
+  /** Its commands are still being pushed: it cannot leave yet. */
+  adding: boolean;
 }
 
 /**
@@ -25,9 +28,9 @@ export class Ladder {
   constructor(
     private readonly klaviyo: KlaviyoTier,
     /** The rungs below klaviyo.js: given each command klaviyo.js did not answer in time (never `trackViewedItem`). */
-    private readonly missed: (call: LadderCall, command: KlaviyoCommand) => void,
+    readonly missed: (call: LadderCall, command: KlaviyoCommand) => void,
     /** The host's `onDelivery` listener. */
-    private readonly onDelivery?: (report: DeliveryReport) => void,
+    readonly onDelivery?: (report: DeliveryReport) => void,
   ) {}
 
   /**
@@ -36,45 +39,23 @@ export class Ladder {
    */
   deliver(call: LadderCall, commands: KlaviyoCommand[], watch?: (outcome: KlaviyoOutcome) => void): void {
     // In flight only while a command waits: klaviyo.js answers a known shopper's track at once.
-    const entry: InFlight = { call, waiting: new Set() };
-    let adding = true;
-    const tidy = () => {
-      if (adding || entry.waiting.size || !this.inFlight.delete(entry)) return;
-      this.release();
-    };
-    commands.forEach((command, index) => {
-      const watching = index === 0 ? watch : undefined;
-      // trackViewedItem exists only in klaviyo.js: it is neither reported nor carried down.
-      const down = command[0] !== 'trackViewedItem';
-      if (down) reportCall(this.onDelivery, call, command, 'klaviyo.js', 'queued');
-      let settled = false;
-      // eslint-disable-next-line prefer-const -- read by `settle` before it is assigned when Klaviyo answers at once
-      let waiting: Waiting | undefined;
-      const settle = () => {
-        settled = true;
-        if (waiting) entry.waiting.delete(waiting);
-        tidy();
-      };
-      waiting = this.klaviyo.send(
-        command,
-        () => {
-          if (down) this.missed(call, command); // first: what waits behind this call must stay behind it
-          settle();
-          watching?.('missed');
-        },
-        () => {
-          if (down) reportCall(this.onDelivery, call, command, 'klaviyo.js', 'delivered');
-          settle();
-          watching?.('answered');
-        },
-        watching && (() => watching('late')),
-      );
-      if (settled) return;
-      entry.waiting.add(waiting);
+    const entry: InFlight = { call, waiting: undefined, adding: true };
+    for (let i = 0; i < commands.length; i++) {
+      const pushed = new Pushed(this, entry, commands[i], i === 0 ? watch : undefined);
+      const waiting = this.klaviyo.send(commands[i], pushed);
+      if (pushed.settled) continue;
+      pushed.waiting = waiting;
+      (entry.waiting ??= new Set()).add(waiting);
       this.inFlight.add(entry);
-    });
-    adding = false;
-    tidy();
+    }
+    entry.adding = false;
+    this.tidy(entry);
+  }
+
+  /** `entry` leaves the calls in flight once none of its commands waits; what waited behind it may go. */
+  tidy(entry: InFlight): void {
+    if (entry.adding || entry.waiting?.size || !this.inFlight.delete(entry)) return;
+    this.release();
   }
 
   /** Hand `commands` (the mapping of `call`) straight to the rungs below klaviyo.js, which cannot take them. */
@@ -105,16 +86,61 @@ export class Ladder {
 
   /** Page leave: nothing waits for klaviyo.js any more; every unanswered command goes down now. */
   leave(): void {
-    for (const entry of [...this.inFlight]) for (const waiting of [...entry.waiting]) waiting.giveUp();
+    for (const entry of [...this.inFlight]) for (const waiting of [...(entry.waiting ?? [])]) waiting.giveUp();
   }
 
   /** Forget every call still waiting (logout, consent withdrawn); returns how many there were. */
   clear(): number {
     const n = this.inFlight.size;
-    for (const entry of this.inFlight) for (const waiting of entry.waiting) waiting.cancel();
+    for (const entry of this.inFlight) for (const waiting of entry.waiting ?? []) waiting.cancel();
     this.inFlight.clear();
     this.klaviyo.takeBack();
     this.behind.length = 0;
     return n;
+  }
+}
+
+/**
+ * One command of a call at klaviyo.js, and what its outcome does: one object per command, its methods
+ * shared (the hot path makes no closures).
+ */
+class Pushed implements Outcomes {
+  settled = false;
+  /** The handle of the command while it waits for Klaviyo's answer. */
+  waiting: Waiting | undefined;
+  /** `trackViewedItem` exists only in klaviyo.js: it is neither reported nor carried down. */
+  private readonly down: boolean;
+
+  constructor(
+    private readonly ladder: Ladder,
+    private readonly entry: InFlight,
+    private readonly command: KlaviyoCommand,
+    /** Hears what became of the command: set for a call's first command only. */
+    private readonly watch: ((outcome: KlaviyoOutcome) => void) | undefined,
+  ) {
+    this.down = command[0] !== 'trackViewedItem';
+    if (this.down) reportCall(ladder.onDelivery, entry.call, command, 'klaviyo.js', 'queued');
+  }
+
+  missed(): void {
+    if (this.down) this.ladder.missed(this.entry.call, this.command); // first: what waits behind this call must stay behind it
+    this.settle();
+    this.watch?.('missed');
+  }
+
+  answered(): void {
+    if (this.down) reportCall(this.ladder.onDelivery, this.entry.call, this.command, 'klaviyo.js', 'delivered');
+    this.settle();
+    this.watch?.('answered');
+  }
+
+  late(): void {
+    this.watch?.('late');
+  }
+
+  private settle(): void {
+    this.settled = true;
+    if (this.waiting) this.entry.waiting?.delete(this.waiting);
+    this.ladder.tidy(this.entry);
   }
 }

@@ -224,12 +224,11 @@ export class Shopper {
     const profile: JsonObject = {};
     for (const [k, $k] of PERSONAL) if (this.known[k]) profile[$k] = this.known[k];
     if (!Object.keys(profile).length && this.kx) profile.$exchange_id = this.kx;
-    this.asked = this.klaviyo.send(
-      ['identify', profile],
-      () => this.watch('missed'),
-      () => this.watch('answered'),
-      () => this.watch('late'),
-    );
+    this.asked = this.klaviyo.send(['identify', profile], {
+      missed: () => this.watch('missed'),
+      answered: () => this.watch('answered'),
+      late: () => this.watch('late'),
+    });
   }
 
   /** What became of an identify at klaviyo.js: it confirms the shopper, or calls go down the ladder. */

@@ -22,6 +22,18 @@ export interface Waiting {
   cancel(): void;
 }
 
+/**
+ * What the sender of one command hears: `missed` when Klaviyo has not answered within the
+ * acknowledgement timeout (at once when klaviyo.js is blocked or the push fails), else `answered`
+ * with Klaviyo's answer; `late` when the answer comes after `missed`. One object per command, its
+ * methods shared: the hot path makes no closures.
+ */
+export interface Outcomes {
+  missed(): void;
+  answered?(answer: unknown): void;
+  late?(): void;
+}
+
 /** A command for Klaviyo's queue, without its callback. */
 export type KlaviyoCall = [method: string, ...args: unknown[]];
 
@@ -65,26 +77,12 @@ export class KlaviyoTier {
     if (this.state !== 'idle') return;
     this.state = 'loading';
     loadKlaviyo(this.options, this.win, this.logger, (reason) => this.block(reason));
-    this.send(
-      ['isIdentified'],
-      () => {},
-      (answer) => onIdentified(answer === true),
-    );
+    this.send(['isIdentified'], { missed() {}, answered: (answer) => onIdentified(answer === true) });
   }
 
-  /**
-   * Push `command` with a callback. `onMissed` runs once when Klaviyo has not answered within the
-   * acknowledgement timeout, or at once when klaviyo.js is blocked or the push fails; `onAnswered`
-   * runs with Klaviyo's answer when it comes first, `onLate` when it comes after `onMissed`. The
-   * returned handle ends the wait early.
-   */
-  send(
-    command: KlaviyoCall,
-    onMissed: () => void,
-    onAnswered: (answer: unknown) => void = () => {},
-    onLate?: () => void,
-  ): Waiting {
-    const sent = new Sent(this, command, onMissed, onAnswered, onLate);
+  /** Push `command` with a callback; `outcomes` hears what became of it. The returned handle ends the wait early. */
+  send(command: KlaviyoCall, outcomes: Outcomes): Waiting {
+    const sent = new Sent(this, command, outcomes);
     try {
       const klaviyo = klaviyoWindow(this.win).klaviyo;
       if (!klaviyo || typeof klaviyo.push !== 'function') throw new Error('window.klaviyo.push is missing');
@@ -185,9 +183,7 @@ class Sent implements Waiting {
   constructor(
     private readonly tier: KlaviyoTier,
     command: KlaviyoCall,
-    private readonly onMissed: () => void,
-    private readonly onAnswered: (answer: unknown) => void,
-    private readonly onLate: (() => void) | undefined,
+    private readonly outcomes: Outcomes,
   ) {
     this.entry = [...command, (result: unknown) => this.answered(result)];
   }
@@ -204,14 +200,14 @@ class Sent implements Waiting {
     if (this.settled) return;
     this.settled = outcome;
     this.tier.settled(this);
-    if (outcome === 'answered') this.onAnswered(answer);
-    else if (outcome === 'missed') this.onMissed();
+    if (outcome === 'answered') this.outcomes.answered?.(answer);
+    else if (outcome === 'missed') this.outcomes.missed();
     else this.tier.unqueue(this.entry);
   }
 
   private answered(result: unknown): void {
     this.tier.answered(this);
-    if (this.settled === 'missed') this.onLate?.();
+    if (this.settled === 'missed') this.outcomes.late?.();
     this.settle('answered', result);
   }
 }
