@@ -334,6 +334,20 @@ describe('DeviceMode when klaviyo.js does not answer', () => {
     expect(cloud.forwarded.map((f) => f.message.type)).toEqual(['identify', 'track', 'group']);
   });
 
+  it('a group after a Product Viewed is not held back by trackViewedItem, which nothing waits for', async () => {
+    serveKlaviyo('load');
+    const { core, cloud } = deviceMode();
+    core.start();
+    core.handle(identify('u1', { email: 'a@b.co' }));
+    await klaviyoAnswers();
+    core.handle({ ...track('Product Viewed', { product_id: 'p1', name: 'Pooh' }), messageId: 'v1' });
+    core.handle(rudderMessage({ type: 'group', groupId: 'L1' }));
+    // The track was answered as it was pushed; trackViewedItem's answer comes after its request.
+    expect(cloud.forwarded.map((f) => f.message.type)).toEqual(['group']);
+    await klaviyoAnswers();
+    expect(sentByKlaviyoJs().map(([metric, key]) => [metric, key])).toEqual([['Viewed Product', 'v1']]);
+  });
+
   it('page leave: nothing waits for an answer any more, every unanswered call goes down at once', async () => {
     serveKlaviyo('tracking-blocked');
     const { core, cloud } = deviceMode();

@@ -41,6 +41,11 @@ export class Ladder {
     // In flight only while a command waits: klaviyo.js answers a known shopper's track at once.
     const entry: InFlight = { call, waiting: undefined, adding: true };
     for (let i = 0; i < commands.length; i++) {
+      // trackViewedItem exists only in klaviyo.js: neither reported nor carried down, so nothing waits for it.
+      if (commands[i][0] === 'trackViewedItem') {
+        this.klaviyo.pushOnly(commands[i]);
+        continue;
+      }
       const pushed = new Pushed(this, entry, commands[i], i === 0 ? watch : undefined);
       const waiting = this.klaviyo.send(commands[i], pushed);
       if (pushed.settled) continue;
@@ -108,8 +113,6 @@ class Pushed implements Outcomes {
   settled = false;
   /** The handle of the command while it waits for Klaviyo's answer. */
   waiting: Waiting | undefined;
-  /** `trackViewedItem` exists only in klaviyo.js: it is neither reported nor carried down. */
-  private readonly down: boolean;
 
   constructor(
     private readonly ladder: Ladder,
@@ -118,18 +121,17 @@ class Pushed implements Outcomes {
     /** Hears what became of the command: set for a call's first command only. */
     private readonly watch: ((outcome: KlaviyoOutcome) => void) | undefined,
   ) {
-    this.down = command[0] !== 'trackViewedItem';
-    if (this.down) reportCall(ladder.onDelivery, entry.call, command, 'klaviyo.js', 'queued');
+    reportCall(ladder.onDelivery, entry.call, command, 'klaviyo.js', 'queued');
   }
 
   missed(): void {
-    if (this.down) this.ladder.missed(this.entry.call, this.command); // first: what waits behind this call must stay behind it
+    this.ladder.missed(this.entry.call, this.command); // first: what waits behind this call must stay behind it
     this.settle();
     this.watch?.('missed');
   }
 
   answered(): void {
-    if (this.down) reportCall(this.ladder.onDelivery, this.entry.call, this.command, 'klaviyo.js', 'delivered');
+    reportCall(this.ladder.onDelivery, this.entry.call, this.command, 'klaviyo.js', 'delivered');
     this.settle();
     this.watch?.('answered');
   }

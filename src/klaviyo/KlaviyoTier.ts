@@ -83,24 +83,45 @@ export class KlaviyoTier {
   /** Push `command` with a callback; `outcomes` hears what became of it. The returned handle ends the wait early. */
   send(command: KlaviyoCall, outcomes: Outcomes): Waiting {
     const sent = new Sent(this, command, outcomes);
-    try {
-      const klaviyo = klaviyoWindow(this.win).klaviyo;
-      if (!klaviyo || typeof klaviyo.push !== 'function') throw new Error('window.klaviyo.push is missing');
-      // Only a pre-load queue can be taken back out of: once klaviyo.js runs, there is nothing to keep.
-      if (command[0] !== 'isIdentified' && Array.isArray(klaviyoWindow(this.win)._klOnsite))
-        this.unanswered.add(sent.entry);
-      klaviyo.push(sent.entry);
-      if (this.unanswered.size > UNANSWERED_MAX) this.unqueue(this.unanswered.values().next().value as unknown[]);
-    } catch (error) {
-      this.logger.error(say('pushFailed', command[0]), error);
-      sent.settle('missed');
-    }
+    if (!this.enqueue(sent.entry)) sent.settle('missed');
     if (!sent.settled && this.state === 'blocked') sent.settle('missed');
     if (!sent.settled) {
       this.waiting.set(sent, Date.now() + this.options.ackTimeoutMs);
       if (this.timer === undefined) this.arm(this.options.ackTimeoutMs);
     }
     return sent;
+  }
+
+  /**
+   * Push `command` without waiting for its answer, for a command nothing else depends on
+   * (`trackViewedItem`: neither reported nor carried down the ladder). Its answer still shows that
+   * klaviyo.js works, and a logout still takes it back out of the pre-load queue.
+   */
+  pushOnly(command: KlaviyoCall): void {
+    const entry: unknown[] = [
+      ...command,
+      () => {
+        this.unanswered.delete(entry);
+        this.acknowledged();
+      },
+    ];
+    this.enqueue(entry);
+  }
+
+  /** Push `entry` onto Klaviyo's queue; false (logged) when the push fails. */
+  private enqueue(entry: unknown[]): boolean {
+    try {
+      const klaviyo = klaviyoWindow(this.win).klaviyo;
+      if (!klaviyo || typeof klaviyo.push !== 'function') throw new Error('window.klaviyo.push is missing');
+      // Only a pre-load queue can be taken back out of: once klaviyo.js runs, there is nothing to keep.
+      if (entry[0] !== 'isIdentified' && Array.isArray(klaviyoWindow(this.win)._klOnsite)) this.unanswered.add(entry);
+      klaviyo.push(entry);
+      if (this.unanswered.size > UNANSWERED_MAX) this.unqueue(this.unanswered.values().next().value as unknown[]);
+      return true;
+    } catch (error) {
+      this.logger.error(say('pushFailed', entry[0]), error);
+      return false;
+    }
   }
 
   /** Klaviyo answered `sent`, in time or late (after it went down the ladder). */
