@@ -15,9 +15,9 @@ const KIB = 1024;
  */
 const ARTIFACTS = [
   // The critical path of RudderStack's device-mode slot (and of the custom integration by script tag).
-  { file: 'dist/Klaviyo.min.js', budget: 12_040, goal: 6_144 },
+  { file: 'dist/Klaviyo.min.js', budget: 12_080, goal: 6_144 },
   // The critical path of the script tag: the same plus the rudderanalytics-style API and its identity store.
-  { file: 'dist/klaviyo-device-mode.iife.js', budget: 13_080, goal: 6_656 },
+  { file: 'dist/klaviyo-device-mode.iife.js', budget: 13_130, goal: 6_656 },
   // The lower tiers (the Client API, cloud mode), the configuration texts and identifyFromForms: loaded
   // by the two files above, beside them, when first needed (at idle with cloud mode).
   { file: 'dist/klaviyo-device-mode.tiers.js', budget: 8_050, lazy: true },
@@ -35,14 +35,14 @@ const ARTIFACTS = [
   {
     file: 'npm import (createKlaviyo)',
     entry: `export { createKlaviyo } from './dist/esm/index.js';`,
-    budget: 12_800,
+    budget: 12_830,
     lazyBudget: 6_400,
   },
   // What an analytics-next app pays for `import { createSegmentPlugin } from 'klaviyo-device-mode/segment'`.
   {
     file: 'npm import (Segment plugin)',
     entry: `export { createSegmentPlugin } from './dist/esm/hosts/segment/createSegmentPlugin.js';`,
-    budget: 12_080,
+    budget: 12_100,
     lazyBudget: 6_400,
   },
   // The message texts, loaded only by those who want full log lines (debugging).

@@ -42,6 +42,8 @@ type Confirmation = 'none' | 'waiting' | 'confirmed' | 'unable';
 export class Shopper {
   /** The shopper's identifiers (email, phone_number, external_id); `{}` while nobody named them. */
   private known: JsonObject = {};
+  /** A copy of {@link known} that calls carry (read, never changed), made again when `known` changes. */
+  private snapshot: JsonObject | undefined;
   /**
    * Klaviyo's exchange id: the landing URL's `_kx`, or Klaviyo's cookie (until a logout); `null` until
    * first needed (reading the cookie is not start-up work).
@@ -77,7 +79,7 @@ export class Shopper {
 
   /** True when someone knows who the shopper is: us (an identifier), or klaviyo.js. */
   get isKnown(): boolean {
-    return Object.keys(this.known).length > 0 || this.klaviyoKnows || !!this.kx;
+    return isNamed(this.known) || this.klaviyoKnows || !!this.kx;
   }
 
   /** True while calls wait for klaviyo.js's answer about the shopper. */
@@ -119,7 +121,7 @@ export class Shopper {
   /** klaviyo.js's answer to the question asked at start: whether it knows the shopper. */
   klaviyoAnswered(identified: boolean): void {
     if (!identified || this.retired || this.klaviyoKnows) return;
-    const known = Object.keys(this.known).length > 0;
+    const known = isNamed(this.known);
     this.klaviyoKnows = true;
     if (known) return;
     // What this page held goes now; what earlier pages stored is read at idle, not during start-up
@@ -155,14 +157,19 @@ export class Shopper {
   private note(identifiers: JsonObject): boolean {
     if (PERSONAL.some(([k]) => identifiers[k] && this.known[k] && identifiers[k] !== this.known[k])) this.forget();
     const known = this.isKnown;
-    for (const [k] of PERSONAL) if (identifiers[k]) this.known[k] = identifiers[k];
+    for (const [k] of PERSONAL)
+      if (identifiers[k] && identifiers[k] !== this.known[k]) {
+        this.known[k] = identifiers[k];
+        this.snapshot = undefined;
+      }
     if (typeof identifiers._kx === 'string') this.kx = identifiers._kx;
     return !known && this.isKnown;
   }
 
   /** The identifiers calls carry below klaviyo.js: the shopper's own, else the exchange id. */
   private identifiers(): JsonObject {
-    return Object.keys(this.known).length ? { ...this.known } : this.kx ? { _kx: this.kx } : {};
+    if (isNamed(this.known)) return (this.snapshot ??= { ...this.known });
+    return this.kx ? { _kx: this.kx } : {};
   }
 
   /** Forget the shopper; klaviyo.js, if it may hold them, is not used again on this page. */
@@ -172,6 +179,7 @@ export class Shopper {
       this.logger.info(say('klaviyoRetired'));
     }
     this.known = {};
+    this.snapshot = undefined;
     this.kx = undefined;
     this.klaviyoKnows = false;
     clearKlaviyoCookie(this.win.document);
@@ -198,9 +206,9 @@ export class Shopper {
 
   /** A track of a known shopper: to klaviyo.js once it confirmed the shopper, else down the ladder. */
   private send(call: LadderCall, commands: KlaviyoCommand[]): void {
-    call.identifiers = Object.keys(call.identifiers).length ? call.identifiers : this.identifiers();
+    if (!isNamed(call.identifiers)) call.identifiers = this.identifiers();
     // Known to klaviyo.js alone: nothing below it could name the shopper.
-    if (!Object.keys(call.identifiers).length && call.cloud === 'take') call.cloud = 'never';
+    if (!isNamed(call.identifiers) && call.cloud === 'take') call.cloud = 'never';
     this.push(call, commands, false);
   }
 
@@ -210,7 +218,7 @@ export class Shopper {
       this.waiting.push(() => this.push(call, commands, identify));
       return;
     }
-    const confirmed = this.confirmation === 'confirmed' || (this.klaviyoKnows && !Object.keys(this.known).length);
+    const confirmed = this.confirmation === 'confirmed' || (this.klaviyoKnows && !isNamed(this.known));
     if (confirmed || (this.confirmation === 'unable' && identify)) {
       // An identify klaviyo.js answers (even late) confirms the shopper for later calls.
       return this.ladder.deliver(call, commands, identify ? this.watch : undefined);
@@ -244,4 +252,10 @@ export class Shopper {
     this.waiting = [];
     for (const w of work) w();
   }
+}
+
+/** Whether `identifiers` name anyone (without listing its keys). */
+function isNamed(identifiers: JsonObject): boolean {
+  for (const _ in identifiers) return true;
+  return false;
 }
