@@ -97,6 +97,14 @@ describe('Client API bodies (JSON:API, revision 2026-07-15)', () => {
     });
     expect(messageIdentifiers({ ...message, traits: {} }, false)).toEqual({ email: 'a@b.co' });
   });
+
+  it('a track names the shopper by phone as an identify does: the same number, written the same ways', () => {
+    // An identify maps '+1 (415) 555-0100' and '0044 7911 123456' to E.164; a track carrying them names the same profile.
+    const named = (phone: string) => messageIdentifiers({ context: { traits: { phone } } }, true);
+    expect(named('+1 (415) 555-0100')).toEqual({ phone_number: '+14155550100' });
+    expect(named('0044 7911 123456')).toEqual({ phone_number: '+447911123456' });
+    expect(named('+1234567')).toEqual({}); // 7 digits: not a phone an identify would send either
+  });
 });
 
 describe('exchangeId', () => {

@@ -1,4 +1,5 @@
 import { asObject, asText, isPresent } from '../mapping/readFields.js';
+import { toE164 } from '../mapping/toE164.js';
 import type { JsonObject } from '../mapping/types.js';
 
 /**
@@ -127,9 +128,6 @@ export function subscriptionBody(listId: string, identifiers: JsonObject, channe
   };
 }
 
-/** A phone number in E.164 form, as Klaviyo takes it. */
-const E164 = /^\+[1-9]\d{6,14}$/;
-
 /** A trait of the message's own wins over context.traits, key by key. */
 const trait = (own: JsonObject | undefined, context: JsonObject | undefined, key: string): unknown =>
   own && key in own ? own[key] : context?.[key];
@@ -144,8 +142,9 @@ export function messageIdentifiers(
   const out: JsonObject = {};
   const email = asText(trait(own, context, 'email'));
   if (email) out.email = email;
-  const phone = asText(trait(own, context, 'phone'));
-  if (phone && E164.test(phone)) out.phone_number = phone;
+  // Normalised as an identify's phone is, so a track and an identify name the same profile.
+  const phone = toE164(trait(own, context, 'phone'));
+  if (phone) out.phone_number = phone;
   const userId = useUserId ? asText(message.userId) : undefined;
   if (userId) out.external_id = userId;
   return out;
