@@ -231,7 +231,7 @@ export class Shopper {
     this.waiting.push(() => this.push(call, commands, false));
     const profile: JsonObject = {};
     for (const [k, $k] of PERSONAL) if (this.known[k]) profile[$k] = this.known[k];
-    if (!Object.keys(profile).length && this.kx) profile.$exchange_id = this.kx;
+    if (!isNamed(profile) && this.kx) profile.$exchange_id = this.kx;
     this.asked = this.klaviyo.send(['identify', profile], {
       missed: () => this.watch('missed'),
       answered: () => this.watch('answered'),

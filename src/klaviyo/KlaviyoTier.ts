@@ -98,13 +98,7 @@ export class KlaviyoTier {
    * klaviyo.js works, and a logout still takes it back out of the pre-load queue.
    */
   pushOnly(command: KlaviyoCall): void {
-    const entry: unknown[] = [
-      ...command,
-      () => {
-        this.unanswered.delete(entry);
-        this.acknowledged();
-      },
-    ];
+    const entry: unknown[] = [...command, () => this.heard(entry)];
     this.enqueue(entry);
   }
 
@@ -124,10 +118,10 @@ export class KlaviyoTier {
     }
   }
 
-  /** Klaviyo answered `sent`, in time or late (after it went down the ladder). */
-  answered(sent: Sent): void {
+  /** Klaviyo answered the command pushed as `entry`, in time or late (after it went down the ladder). */
+  heard(entry: unknown[]): void {
     // Nothing to take back out of the pre-load queue any more.
-    this.unanswered.delete(sent.entry);
+    this.unanswered.delete(entry);
     this.acknowledged();
   }
 
@@ -227,7 +221,7 @@ class Sent implements Waiting {
   }
 
   private answered(result: unknown): void {
-    this.tier.answered(this);
+    this.tier.heard(this.entry);
     if (this.settled === 'missed') this.outcomes.late?.();
     this.settle('answered', result);
   }
