@@ -75,6 +75,8 @@ export class DeliveryEngine {
   private readonly singles = new Pool<EventWork>();
   private readonly upserts = new Pool<UpsertWork>();
   private readonly subscriptions = new Pool<SubscriptionWork>();
+  /** Every pool, for what concerns all the work waiting (taken back, answered when the store fails). */
+  private readonly pools: Array<Pool<unknown>> = [this.events, this.singles, this.upserts, this.subscriptions];
   private readonly dispatch: Record<JobPath, Dispatcher>;
   private storeFailing = false;
 
@@ -124,11 +126,16 @@ export class DeliveryEngine {
     const pieces = plan.events.length + plan.upserts.length + plan.subscriptions.length;
     if (!pieces) return delivery;
     // Admission: a backlog that cannot be served before the request must be answered is answered now.
+    // The store's two answers are asked for together (one round trip's wait on Redis), the pause only
+    // when there are events to pace.
     let known: Array<string | undefined>;
     let waitMs: number;
     try {
-      known = await this.store.lastUpserts(plan.upserts.map((u) => u.profile));
-      const paused = await this.store.pausedFor('event-bulk-create-jobs');
+      const [last, paused] = await Promise.all([
+        this.store.lastUpserts(plan.upserts.map((u) => u.profile)),
+        plan.events.length ? this.store.pausedFor('event-bulk-create-jobs') : 0,
+      ]);
+      known = last;
       waitMs = Math.max(paused, this.backlogMs(plan.events.length));
       this.storeFailing = false;
     } catch (error) {
@@ -138,12 +145,7 @@ export class DeliveryEngine {
       return delivery;
     }
     if (plan.events.length && waitMs > POOL_WAIT_MS) {
-      fail({
-        kind: 'retry',
-        status: 429,
-        retryAfterS: Math.ceil(waitMs / 1000),
-        reason: 'Klaviyo backlog over the wait allowed',
-      });
+      fail(backlogged(waitMs));
       delivery.failed = messagesOf(plan);
       return delivery;
     }
@@ -169,17 +171,14 @@ export class DeliveryEngine {
       const timers = [
         setTimeout(() => {
           // Not in a job yet: taken back, and the browser told when to come back.
-          const waiting = [...open].filter((settle) =>
-            [this.events, this.singles, this.upserts, this.subscriptions].some((pool) => pool.withdraw(settle)),
-          );
+          const waiting = [...open].filter((settle) => this.pools.some((pool) => pool.withdraw(settle)));
           if (!waiting.length) return;
           void this.store
             .pausedFor('event-bulk-create-jobs')
             .catch(() => 0)
             .then((paused) => {
-              const retryAfterS = Math.max(1, Math.ceil(Math.max(paused, this.backlogMs(0)) / 1000));
-              for (const settle of waiting)
-                settle({ kind: 'retry', status: 429, retryAfterS, reason: 'Klaviyo backlog over the wait allowed' });
+              const outcome = backlogged(Math.max(paused, this.backlogMs(0)));
+              for (const settle of waiting) settle(outcome);
             });
         }, POOL_WAIT_MS),
         setTimeout(() => {
@@ -410,8 +409,7 @@ export class DeliveryEngine {
     if (!this.storeFailing)
       this.logger.error('the shared store (Redis) failed; answering 503 so browsers retry.', error);
     this.storeFailing = true;
-    for (const pool of [this.events, this.singles, this.upserts, this.subscriptions] as Array<Pool<unknown>>)
-      settleAll(pool.drain(), this.storeDownRetry());
+    for (const pool of this.pools) settleAll(pool.drain(), this.storeDownRetry());
   }
 }
 
@@ -426,6 +424,14 @@ function scoped(store: DeliveryStore, account: string): DeliveryStore {
     rememberUpserts: (entries) => store.rememberUpserts(entries.map(([p, d]) => [name(p), d])),
   };
 }
+
+/** The answer for work that cannot leave in time: come back when the backlog (`ms`) is served, 1 s at least. */
+const backlogged = (ms: number): Extract<WorkOutcome, { kind: 'retry' }> => ({
+  kind: 'retry',
+  status: 429,
+  retryAfterS: Math.max(1, Math.ceil(ms / 1000)),
+  reason: 'Klaviyo backlog over the wait allowed',
+});
 
 /** Every message a plan has work for. */
 const messagesOf = (plan: Plan): string[] => [
