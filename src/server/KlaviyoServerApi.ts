@@ -11,8 +11,8 @@ export type ServerApiPath =
 /**
  * What Klaviyo did with one request: took it; refused it for good (a 4xx about the body: retrying
  * cannot help), with the JSON pointers of its errors (`/data/attributes/…/data/<i>` names an entry of
- * a bulk job); throttled it (429: wait
- * `retryAfterMs`); or failed in a way a retry can fix, with the HTTP status the browser should get.
+ * a bulk job); throttled it (429: wait `retryAfterMs`); or failed in a way a retry can fix, with the
+ * HTTP status the browser should get.
  */
 export type ServerApiOutcome =
   | { kind: 'taken' }

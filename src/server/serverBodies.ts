@@ -4,6 +4,10 @@ import type { JsonObject } from '../mapping/types.js';
 const CUSTOM_SOURCE = 'klaviyo-device-mode';
 
 const profileData = (attributes: JsonObject): JsonObject => ({ data: { type: 'profile', attributes } });
+/** Profiles as a job's `profiles` member. */
+const profileList = (profiles: JsonObject[]): JsonObject => ({
+  data: profiles.map((attributes) => ({ type: 'profile', attributes })),
+});
 
 /** One profile's part of an event bulk job: its attributes (identifiers, and traits riding along) and its events. */
 export interface ProfileEvents {
@@ -37,7 +41,7 @@ export function profileImportJobBody(profiles: JsonObject[]): JsonObject {
   return {
     data: {
       type: 'profile-bulk-import-job',
-      attributes: { profiles: { data: profiles.map((attributes) => ({ type: 'profile', attributes })) } },
+      attributes: { profiles: profileList(profiles) },
     },
   };
 }
@@ -49,7 +53,7 @@ export function subscriptionJobBody(listId: string, profiles: JsonObject[]): Jso
       type: 'profile-subscription-bulk-create-job',
       attributes: {
         custom_source: CUSTOM_SOURCE,
-        profiles: { data: profiles.map((attributes) => ({ type: 'profile', attributes })) },
+        profiles: profileList(profiles),
       },
       relationships: { list: { data: { type: 'list', id: listId } } },
     },
