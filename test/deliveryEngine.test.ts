@@ -87,6 +87,21 @@ describe('the dispatch rate', () => {
       expect(grants.length / 10).toBeGreaterThanOrEqual(rate.perMinute);
     },
   );
+  it.each(Object.entries(DISPATCH_RATES))(
+    '%s: a burst asked for at one instant is granted whole, then the next waits one interval',
+    (_, rate) => {
+      // Any instant: the sums of a fractional interval in ms used to round the burst's last token out.
+      for (let now = 1_765_101_234_567; now < 1_765_101_234_567 + 100; now++) {
+        let tat = 0;
+        for (let i = 0; i < rate.burst; i++) {
+          const result = gcra(tat, now, rate);
+          expect(result, `token ${i + 1} of ${rate.burst} at ${now}`).toHaveProperty('tat');
+          if ('tat' in result) tat = result.tat;
+        }
+        expect(gcra(tat, now, rate)).toEqual({ wait: Math.ceil(60_000 / rate.perMinute) });
+      }
+    },
+  );
 });
 
 describe('pooled delivery', () => {

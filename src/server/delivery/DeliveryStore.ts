@@ -24,18 +24,32 @@ export interface DeliveryStore {
   rememberUpserts(entries: Array<[profile: string, digest: string]>): Promise<void>;
 }
 
+/** Microseconds per millisecond: the limiter counts whole microseconds (see {@link gcra}). */
+const US_PER_MS = 1_000;
+
+/**
+ * The time between two tokens at `rate`, in whole microseconds, rounded up (never faster than the
+ * rate). In milliseconds it is rarely whole (60,000 / 146 = 410.96…), and sums of such fractions are
+ * rounded: the last token of a burst taken at one instant came out a hair over and was refused.
+ */
+export function intervalMicros(rate: DispatchRate): number {
+  return Math.ceil((60_000 * US_PER_MS) / rate.perMinute);
+}
+
 /**
  * GCRA (the generic cell rate algorithm): with `tat` the theoretical arrival time kept for the
  * limiter, a token is granted when `max(tat, now) + interval - now ≤ burst × interval`, and `tat`
  * moves to `max(tat, now) + interval`. At most `burst + L / interval` tokens pass in any interval L.
- * Returns the new `tat` when granted, else the wait in ms (negative, to tell them apart). The Redis
- * store runs the same arithmetic in a script, on Redis's clock.
+ * `now` in ms; `tat` and the interval in whole microseconds, so the sums are exact (a burst at one
+ * instant is granted whole). Returns the new `tat` when granted, else the wait in ms. The Redis store
+ * runs the same arithmetic in a script, on Redis's clock.
  */
 export function gcra(tat: number, now: number, rate: DispatchRate): { tat: number } | { wait: number } {
-  const interval = 60_000 / rate.perMinute;
-  const next = Math.max(tat, now) + interval;
-  const over = next - now - rate.burst * interval;
-  return over > 0 ? { wait: Math.ceil(over) } : { tat: next };
+  const interval = intervalMicros(rate);
+  const at = Math.round(now * US_PER_MS);
+  const next = Math.max(tat, at) + interval;
+  const over = next - at - rate.burst * interval;
+  return over > 0 ? { wait: Math.ceil(over / US_PER_MS) } : { tat: next };
 }
 
 /** Profiles whose last upsert an in-process store remembers (least recently used first out). */

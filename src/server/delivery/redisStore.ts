@@ -1,4 +1,4 @@
-import type { DeliveryStore } from './DeliveryStore.js';
+import { intervalMicros, type DeliveryStore } from './DeliveryStore.js';
 import { digest } from './digest.js';
 
 /**
@@ -24,16 +24,19 @@ export interface RedisStoreOptions {
 /** How long the last upsert per profile is remembered in Redis when not told: 7 days. */
 const UPSERT_MEMORY_S = 7 * 24 * 3600;
 
-/** GCRA on Redis's clock (the same arithmetic as `gcra` in DeliveryStore.ts): 0 when granted, else the wait in ms. */
+/**
+ * GCRA on Redis's clock (the same arithmetic as `gcra` in DeliveryStore.ts): 0 when granted, else the
+ * wait in ms. In whole microseconds, written out whole (`tostring` would keep 14 digits and round).
+ */
 const TAKE = `
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 local interval = tonumber(ARGV[1])
 local nxt = math.max(tat, now) + interval
 local over = nxt - now - tonumber(ARGV[2]) * interval
-if over > 0 then return math.ceil(over) end
-redis.call('SET', KEYS[1], tostring(nxt), 'PX', math.ceil(nxt - now) + 1000)
+if over > 0 then return math.ceil(over / 1000) end
+redis.call('SET', KEYS[1], string.format('%.0f', nxt), 'PX', math.ceil((nxt - now) / 1000) + 1000)
 return 0`;
 /** Pause for ARGV[1] ms unless a longer pause is set. */
 const PAUSE = `
@@ -61,7 +64,7 @@ export function createRedisStore(redis: RedisLike, options: RedisStoreOptions = 
     redis.call('EVAL', script, keys, ...args);
   return {
     async take(name, rate) {
-      return Number(await run(TAKE, 1, `${prefix}:gcra:${name}`, 60_000 / rate.perMinute, rate.burst));
+      return Number(await run(TAKE, 1, `${prefix}:gcra:${name}`, intervalMicros(rate), rate.burst));
     },
     async pausedFor(name) {
       return Number(await run(PAUSED, 1, `${prefix}:pause:${name}`));
