@@ -413,14 +413,26 @@ async function chromium(codes) {
       return { m: median(xs), lo: Math.min(...xs), hi: Math.max(...xs) };
     };
     const ms = (s) => `${s.m.toFixed(1)} (${s.lo.toFixed(1)}–${s.hi.toFixed(1)})`;
+    // Each run's ratio to theirs in the same round (run next to it), then the median and quartiles of
+    // those: the machine's drift moves both sides of a pair together, so this is steadier than a ratio of medians.
+    const paired = (who) => {
+      const xs = figures[who].map((f, i) => f[key] / figures.theirs[i][key]).sort((a, b) => a - b);
+      const at = (q) => xs[Math.floor(q * (xs.length - 1))].toFixed(2);
+      return `${at(0.5)} (${at(0.25)}–${at(0.75)})`;
+    };
     const out = { figure: key };
     for (const who of names) out[`${who} ms`] = ms(stat(who));
     out['ours / theirs'] = (stat('ours').m / stat('theirs').m).toFixed(2);
-    if (figures.before) out['before / theirs'] = (stat('before').m / stat('theirs').m).toFixed(2);
+    out['paired'] = paired('ours');
+    if (figures.before) {
+      out['before / theirs'] = (stat('before').m / stat('theirs').m).toFixed(2);
+      out['paired '] = paired('before');
+    }
     return out;
   };
   console.log(
-    `\nChromium ${browser.version()}: ms, median (min–max) of ${CHROMIUM_RUNS} cold contexts each, alternating`,
+    `\nChromium ${browser.version()}: ms, median (min–max) of ${CHROMIUM_RUNS} cold contexts each, alternating;` +
+      ' "paired": the median (quartiles) of each run\'s ratio to theirs in the same round',
   );
   console.table(['evaluate', 'init', 'calls', 'total'].map(row));
 }
