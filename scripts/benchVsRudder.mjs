@@ -398,7 +398,7 @@ async function chromium(codes) {
               await page.waitForFunction(() => !globalThis.__kl.pending, undefined, { timeout: 5_000 });
               const late = (await page.evaluate(() => globalThis.__kl.answerMs)) - f.answered;
               const calls = f.calls + late;
-              return { evaluate: f.evaluate, init: f.init, calls, total: f.evaluate + f.init + calls };
+              return { evaluate: f.evaluate, init: f.init, calls, late, total: f.evaluate + f.init + calls };
             }),
         );
         await context.close();
@@ -414,18 +414,24 @@ async function chromium(codes) {
     };
     const ms = (s) => `${s.m.toFixed(1)} (${s.lo.toFixed(1)}–${s.hi.toFixed(1)})`;
     // Each run's ratio to theirs in the same round (run next to it), then the median and quartiles of
-    // those: the machine's drift moves both sides of a pair together, so this is steadier than a ratio of medians.
+    // those: a slow drift of the machine between rounds cancels out within a pair.
+    const ratio = (a, b) => (b > 0 && key !== 'late' ? (a / b).toFixed(2) : '—');
     const paired = (who) => {
-      const xs = figures[who].map((f, i) => f[key] / figures.theirs[i][key]).sort((a, b) => a - b);
+      if (key === 'late') return '—'; // theirs does (next to) nothing there
+      const xs = figures[who]
+        .map((f, i) => f[key] / figures.theirs[i][key])
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b);
+      if (!xs.length) return '—';
       const at = (q) => xs[Math.floor(q * (xs.length - 1))].toFixed(2);
       return `${at(0.5)} (${at(0.25)}–${at(0.75)})`;
     };
     const out = { figure: key };
     for (const who of names) out[`${who} ms`] = ms(stat(who));
-    out['ours / theirs'] = (stat('ours').m / stat('theirs').m).toFixed(2);
+    out['ours / theirs'] = ratio(stat('ours').m, stat('theirs').m);
     out['paired'] = paired('ours');
     if (figures.before) {
-      out['before / theirs'] = (stat('before').m / stat('theirs').m).toFixed(2);
+      out['before / theirs'] = ratio(stat('before').m, stat('theirs').m);
       out['paired '] = paired('before');
     }
     return out;
@@ -434,7 +440,8 @@ async function chromium(codes) {
     `\nChromium ${browser.version()}: ms, median (min–max) of ${CHROMIUM_RUNS} cold contexts each, alternating;` +
       ' "paired": the median (quartiles) of each run\'s ratio to theirs in the same round',
   );
-  console.table(['evaluate', 'init', 'calls', 'total'].map(row));
+  // late: of the calls, what ran in klaviyo.js's late answers.
+  console.table(['evaluate', 'init', 'calls', 'late', 'total'].map(row));
 }
 
 if (!existsSync(OURS)) skip('dist/Klaviyo.min.js is missing: run npm run build first');
