@@ -15,7 +15,10 @@ export const MAX_REQUEST_BYTES = 4000 * 1024;
 export async function startDataPlane({ port = 0, writeKey = 'e2e-write-key', log = false } = {}) {
   const received = [];
   const requests = [];
-  /** Every request as it arrived, before it was answered (a slow failure is under way meanwhile). */
+  /**
+   * Every request as it arrived, before it was answered (a slow failure is under way meanwhile), with
+   * the messageIds it carried.
+   */
   const arrived = [];
   const hanging = new Set();
   let fault = { mode: 'ok', times: 0 };
@@ -59,7 +62,7 @@ export async function startDataPlane({ port = 0, writeKey = 'e2e-write-key', log
       if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
     });
     req.on('end', () => {
-      arrived.push({ path: url.pathname, at: Date.now() });
+      arrived.push({ path: url.pathname, at: Date.now(), ids: messageIdsOf(chunks) });
       if (fault.times > 0) {
         fault.times -= 1;
         if (fault.mode === 'hang') {
@@ -145,4 +148,14 @@ function basicUser(header) {
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const user = decoded.split(':')[0];
   return user || undefined;
+}
+
+/** The messageIds a request's body carries (none when it is not a batch's JSON). */
+function messageIdsOf(chunks) {
+  try {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return (Array.isArray(body?.batch) ? body.batch : [body]).map((m) => m?.messageId).filter(Boolean);
+  } catch {
+    return [];
+  }
 }

@@ -15,8 +15,8 @@ export interface DataPlane {
   writeKey: string;
   received: Array<Record<string, any>>;
   requests: Array<{ path: string; status: number | string; at?: number }>;
-  /** Every request as it arrived, before it was answered. */
-  arrived: Array<{ path: string; at: number }>;
+  /** Every request as it arrived, before it was answered, with the messageIds it carried. */
+  arrived: Array<{ path: string; at: number; ids: string[] }>;
   fail(
     mode: '500' | '503' | '429' | 'hang' | 'reset' | 'ok',
     times?: number,
