@@ -4,6 +4,7 @@ import { createLogger } from '../src/logger/createLogger.js';
 import type { JsonObject } from '../src/mapping/types.js';
 import { ANSWER_BY_MS, DeliveryEngine, POOL_WAIT_MS, type Delivery } from '../src/server/delivery/DeliveryEngine.js';
 import { createMemoryStore, gcra, type DeliveryStore } from '../src/server/delivery/DeliveryStore.js';
+import { engineFor } from '../src/server/delivery/engineFor.js';
 import { DISPATCH_RATES } from '../src/server/delivery/klaviyoLimits.js';
 import type { KlaviyoServerApi, ServerApiOutcome, ServerApiPath } from '../src/server/KlaviyoServerApi.js';
 import type { Plan, PlannedEvent } from '../src/server/planBatch.js';
@@ -280,5 +281,38 @@ describe('what Klaviyo answers', () => {
     ]);
     expect(k.jobs).toEqual([]);
     expect(log.lines.filter(([level]) => level === 'error')).toHaveLength(1);
+  });
+});
+
+describe('engineFor (how both front doors make the engine)', () => {
+  it('names each account in the store by a digest of its key: accounts never share a limiter, and no key is stored', async () => {
+    const base = createMemoryStore();
+    const names: string[] = [];
+    const store: DeliveryStore = {
+      ...base,
+      take: (name, rate) => (names.push(name), base.take(name, rate)),
+      pausedFor: (name) => (names.push(name), base.pausedFor(name)),
+    };
+    const posted: string[] = [];
+    const fetch: typeof globalThis.fetch = (url, init) => {
+      posted.push(`${url as string} ${new Headers(init?.headers).get('authorization')}`);
+      return Promise.resolve(new Response(null, { status: 202 }));
+    };
+    const keys = ['pk_first_account_secret', 'pk_second_account_secret', 'pk_first_account_secret'];
+    for (const [i, privateApiKey] of keys.entries()) {
+      const engine = engineFor({
+        privateApiKey,
+        klaviyoBaseUrl: 'https://klaviyo.example',
+        fetch,
+        store,
+        logger: createLogger('none', recordingSink().sink),
+      });
+      expect((await engine.deliver(plan({ events: [event(i)] }))).taken).toBe(1);
+    }
+    expect(posted).toEqual(keys.map((k) => `https://klaviyo.example/api/event-bulk-create-jobs Klaviyo-API-Key ${k}`));
+    const accounts = names.map((n) => n.split(':')[0]);
+    expect(new Set(accounts).size).toBe(2); // the same key twice is one account
+    expect(accounts[0]).toBe(accounts.at(-1));
+    expect(names.filter((n) => keys.some((k) => n.includes(k)))).toEqual([]);
   });
 });

@@ -2,10 +2,7 @@ import { createLogger } from '../logger/createLogger.js';
 import { installMessages } from '../logger/messages.js';
 import type { RudderMessage } from '../mapping/types.js';
 import type { CloudEndpointOptions } from './CloudEndpointOptions.js';
-import { DeliveryEngine } from './delivery/DeliveryEngine.js';
-import { createMemoryStore } from './delivery/DeliveryStore.js';
-import { digest } from './delivery/digest.js';
-import { KlaviyoServerApi } from './KlaviyoServerApi.js';
+import { engineFor } from './delivery/engineFor.js';
 import { planBatch } from './planBatch.js';
 import { readBoundedText } from './readBoundedText.js';
 import { redacting } from './redacting.js';
@@ -33,8 +30,13 @@ export function createCloudEndpoint(options: CloudEndpointOptions): CloudEndpoin
   const config = resolveEndpointOptions(options);
   installMessages(); // mapping warnings in full sentences: a server has no bundle size to save
   const logger = createLogger(config.logLevel, redacting(config.logger, config.privateApiKey), 'server');
-  const api = new KlaviyoServerApi(config.klaviyoBaseUrl, config.privateApiKey, config.fetch);
-  const engine = new DeliveryEngine(api, config.store ?? createMemoryStore(), logger, digest(config.privateApiKey));
+  const engine = engineFor({
+    privateApiKey: config.privateApiKey,
+    klaviyoBaseUrl: config.klaviyoBaseUrl,
+    fetch: config.fetch,
+    store: config.store,
+    logger,
+  });
 
   return async function handle(request: Request): Promise<Response> {
     const origin = request.headers.get('origin');

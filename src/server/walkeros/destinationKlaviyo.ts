@@ -2,10 +2,8 @@ import type { Destination as WalkerDestination, Logger as WalkerLogger } from '@
 import { createLogger } from '../../logger/createLogger.js';
 import { installMessages } from '../../logger/messages.js';
 import { ANSWER_BY_MS, DeliveryEngine, type Delivery } from '../delivery/DeliveryEngine.js';
-import { createMemoryStore } from '../delivery/DeliveryStore.js';
-import { digest } from '../delivery/digest.js';
+import { engineFor } from '../delivery/engineFor.js';
 import { deliveryOptionProblems } from '../deliveryOptionProblems.js';
-import { KlaviyoServerApi } from '../KlaviyoServerApi.js';
 import { profileKey, type Plan } from '../planBatch.js';
 import { redacting } from '../redacting.js';
 import { KLAVIYO_BASE_URL } from '../serverLimits.js';
@@ -49,12 +47,13 @@ export const destinationKlaviyo: Destination = {
     installMessages(); // mapping warnings in full sentences: a server has no bundle size to save
     const apiKey = (settings.apiKey as string).trim();
     const base = (settings.klaviyoBaseUrl ?? KLAVIYO_BASE_URL).replace(/\/$/, '');
-    const engine = new DeliveryEngine(
-      new KlaviyoServerApi(base, apiKey, globalThis.fetch),
-      settings.store ?? createMemoryStore(),
-      createLogger('debug', redacting(sinkOf(logger), apiKey)),
-      digest(apiKey),
-    );
+    const engine = engineFor({
+      privateApiKey: apiKey,
+      klaviyoBaseUrl: base,
+      fetch: globalThis.fetch,
+      store: settings.store,
+      logger: createLogger('debug', redacting(sinkOf(logger), apiKey)),
+    });
     const resolved: Settings = {
       ...settings,
       apiKey,
