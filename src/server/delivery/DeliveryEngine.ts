@@ -15,7 +15,10 @@ import {
   MAX_PROFILES_PER_SUBSCRIPTION_JOB,
   type JobPath,
 } from './klaviyoLimits.js';
-import { Pool, settleAll, type Pending, type WorkOutcome } from './Pool.js';
+import { Pool, settleAll, type Pending } from './Pool.js';
+import { RequestAnswer, type Delivery, type Retry, type Settle } from './RequestAnswer.js';
+
+export type { Delivery } from './RequestAnswer.js';
 
 /** Work not in a job this long after its request came is taken back: the request is answered 429. */
 export const POOL_WAIT_MS = 8_000;
@@ -24,6 +27,12 @@ export const POOL_WAIT_MS = 8_000;
  * answered yet: the job goes on, the browser's retry is harmless): under the browser's 15 s timeout.
  */
 export const ANSWER_BY_MS = 12_000;
+/** What a request says of work whose job Klaviyo has not answered by {@link ANSWER_BY_MS}. */
+const UNANSWERED: Retry = {
+  kind: 'retry',
+  status: 504,
+  reason: `Klaviyo has not answered within ${ANSWER_BY_MS} ms`,
+};
 /** `Retry-After` when the shared store (Redis) failed. */
 export const STORE_DOWN_RETRY_AFTER_S = 5;
 
@@ -42,19 +51,6 @@ interface SubscriptionWork {
   profile: JsonObject;
 }
 
-/** What Klaviyo did with a request's work (the endpoint's answer is built from it). */
-export interface Delivery {
-  /** Upserts, events and subscriptions Klaviyo took (or had taken already: a remembered upsert). */
-  taken: number;
-  /** Work Klaviyo refused for good, by message, with Klaviyo's reason. */
-  refused: Array<{ messageId: string; reason: string }>;
-  /** The first retryable failure, by priority (429 over 503 over 504 over 502): the browser must retry. */
-  retry?: { status: 429 | 502 | 503 | 504; retryAfterS?: number; reason: string };
-  /** The messages with work that failed retryably (a batch's sender retries only those). */
-  failed: string[];
-}
-
-const RETRY_PRIORITY: Record<number, number> = { 429: 4, 503: 3, 504: 2, 502: 1 };
 /** Bytes of a job body around its entries. */
 const ENVELOPE_BYTES = 200;
 
@@ -118,13 +114,8 @@ export class DeliveryEngine {
 
   /** Deliver a request's plan; resolves within {@link ANSWER_BY_MS}, never rejects. */
   async deliver(plan: Plan): Promise<Delivery> {
-    const delivery: Delivery = { taken: 0, refused: [], failed: [] };
-    const fail = ({ status, retryAfterS, reason }: Extract<WorkOutcome, { kind: 'retry' }>) => {
-      if (!delivery.retry || RETRY_PRIORITY[status] > RETRY_PRIORITY[delivery.retry.status])
-        delivery.retry = { status, reason, ...(retryAfterS ? { retryAfterS } : {}) };
-    };
-    const pieces = plan.events.length + plan.upserts.length + plan.subscriptions.length;
-    if (!pieces) return delivery;
+    const answer = new RequestAnswer();
+    if (!plan.events.length && !plan.upserts.length && !plan.subscriptions.length) return answer.delivery;
     // Admission: a backlog that cannot be served before the request must be answered is answered now.
     // The store's two answers are asked for together (one round trip's wait on Redis), the pause only
     // when there are events to pace.
@@ -140,78 +131,51 @@ export class DeliveryEngine {
       this.storeFailing = false;
     } catch (error) {
       this.storeDown(error);
-      fail(this.storeDownRetry());
-      delivery.failed = messagesOf(plan);
-      return delivery;
+      return answer.failAll(this.storeDownRetry(), messagesOf(plan));
     }
-    if (plan.events.length && waitMs > POOL_WAIT_MS) {
-      fail(backlogged(waitMs));
-      delivery.failed = messagesOf(plan);
-      return delivery;
-    }
-    return new Promise<Delivery>((resolve) => {
-      const open = new Set<(o: WorkOutcome) => void>();
-      let adding = true;
-      const piece = (messageIds: string[]) => {
-        const settle = (outcome: WorkOutcome) => {
-          if (!open.delete(settle)) return;
-          if (outcome.kind === 'taken') delivery.taken += 1;
-          else if (outcome.kind === 'refused')
-            for (const messageId of messageIds) delivery.refused.push({ messageId, reason: outcome.reason });
-          else {
-            fail(outcome);
-            for (const messageId of messageIds)
-              if (!delivery.failed.includes(messageId)) delivery.failed.push(messageId);
-          }
-          if (!open.size && !adding) finish();
-        };
-        open.add(settle);
-        return settle;
-      };
-      const timers = [
-        setTimeout(() => {
-          // Not in a job yet: taken back, and the browser told when to come back.
-          const waiting = [...open].filter((settle) => this.pools.some((pool) => pool.withdraw(settle)));
-          if (!waiting.length) return;
-          void this.store
-            .pausedFor('event-bulk-create-jobs')
-            .catch(() => 0)
-            .then((paused) => {
-              const outcome = backlogged(Math.max(paused, this.backlogMs(0)));
-              for (const settle of waiting) settle(outcome);
-            });
-        }, POOL_WAIT_MS),
-        setTimeout(() => {
-          for (const settle of [...open])
-            settle({ kind: 'retry', status: 504, reason: `Klaviyo has not answered within ${ANSWER_BY_MS} ms` });
-        }, ANSWER_BY_MS),
-      ];
-      const finish = () => {
-        timers.forEach(clearTimeout);
-        resolve(delivery);
-      };
-      plan.upserts.forEach((upsert, i) => {
-        const d = digest(toJsonText(upsert.attributes));
-        const settle = piece(upsert.messageIds);
-        if (known[i] === d) return settle({ kind: 'taken' }); // Klaviyo has it already
-        const work = { profileKey: upsert.profile, attributes: upsert.attributes, digest: d };
-        this.upserts.add(upsert.profile, work, bytesOf(upsert.attributes), settle, merged);
-      });
-      for (const event of plan.events) {
-        const who = profileKey(event.profile);
-        const metric = (event.attributes.metric as { data: { attributes: { name: string } } }).data.attributes.name;
-        const key = JSON.stringify([who, metric, event.attributes.unique_id]);
-        const work = { profile: event.profile, profileKey: who, attributes: event.attributes };
-        this.events.add(key, work, bytesOf(event.attributes) + bytesOf(event.profile), piece([event.messageId]));
-      }
-      for (const s of plan.subscriptions) {
-        const key = JSON.stringify([s.listId, profileKey(s.profile)]);
-        this.subscriptions.add(key, { listId: s.listId, profile: s.profile }, bytesOf(s.profile), piece([s.messageId]));
-      }
-      adding = false;
-      if (!open.size) return finish();
-      for (const d of Object.values(this.dispatch)) d.wake();
+    if (plan.events.length && waitMs > POOL_WAIT_MS) return answer.failAll(backlogged(waitMs), messagesOf(plan));
+    plan.upserts.forEach((upsert, i) => {
+      const d = digest(toJsonText(upsert.attributes));
+      const settle = answer.piece(upsert.messageIds);
+      if (known[i] === d) return settle({ kind: 'taken' }); // Klaviyo has it already
+      const work = { profileKey: upsert.profile, attributes: upsert.attributes, digest: d };
+      this.upserts.add(upsert.profile, work, bytesOf(upsert.attributes), settle, merged);
     });
+    for (const event of plan.events) {
+      const who = profileKey(event.profile);
+      const metric = (event.attributes.metric as { data: { attributes: { name: string } } }).data.attributes.name;
+      const key = JSON.stringify([who, metric, event.attributes.unique_id]);
+      const work = { profile: event.profile, profileKey: who, attributes: event.attributes };
+      this.events.add(key, work, bytesOf(event.attributes) + bytesOf(event.profile), answer.piece([event.messageId]));
+    }
+    for (const s of plan.subscriptions) {
+      const key = JSON.stringify([s.listId, profileKey(s.profile)]);
+      this.subscriptions.add(
+        key,
+        { listId: s.listId, profile: s.profile },
+        bytesOf(s.profile),
+        answer.piece([s.messageId]),
+      );
+    }
+    const waits = answer.added([
+      [POOL_WAIT_MS, () => this.takeBack(answer.unsettled())],
+      [ANSWER_BY_MS, () => answer.unsettled().forEach((settle) => settle(UNANSWERED))],
+    ]);
+    if (waits) for (const d of Object.values(this.dispatch)) d.wake();
+    return answer.done;
+  }
+
+  /** Work of a request not in a job {@link POOL_WAIT_MS} after it came is taken back: the browser is told when to come back. */
+  private takeBack(unsettled: Settle[]): void {
+    const waiting = unsettled.filter((settle) => this.pools.some((pool) => pool.withdraw(settle)));
+    if (!waiting.length) return;
+    void this.store
+      .pausedFor('event-bulk-create-jobs')
+      .catch(() => 0)
+      .then((paused) => {
+        const outcome = backlogged(Math.max(paused, this.backlogMs(0)));
+        for (const settle of waiting) settle(outcome);
+      });
   }
 
   /** How long the events pooled (and `more`) take to leave in full jobs at the account's sustained rate, in ms. */
@@ -395,7 +359,7 @@ export class DeliveryEngine {
     );
   }
 
-  private storeDownRetry(): Extract<WorkOutcome, { kind: 'retry' }> {
+  private storeDownRetry(): Retry {
     return {
       kind: 'retry',
       status: 503,
@@ -426,7 +390,7 @@ function scoped(store: DeliveryStore, account: string): DeliveryStore {
 }
 
 /** The answer for work that cannot leave in time: come back when the backlog (`ms`) is served, 1 s at least. */
-const backlogged = (ms: number): Extract<WorkOutcome, { kind: 'retry' }> => ({
+const backlogged = (ms: number): Retry => ({
   kind: 'retry',
   status: 429,
   retryAfterS: Math.max(1, Math.ceil(ms / 1000)),
