@@ -15,8 +15,8 @@ import {
   MAX_PROFILES_PER_SUBSCRIPTION_JOB,
   type JobPath,
 } from './klaviyoLimits.js';
-import { Pool, settleAll, type Pending } from './Pool.js';
-import { RequestAnswer, type Delivery, type Retry, type Settle } from './RequestAnswer.js';
+import { Pool, settleAll, type Pending, type Retry, type Settle } from './Pool.js';
+import { RequestAnswer, type Delivery } from './RequestAnswer.js';
 
 export type { Delivery } from './RequestAnswer.js';
 
@@ -35,6 +35,13 @@ const UNANSWERED: Retry = {
 };
 /** `Retry-After` when the shared store (Redis) failed. */
 export const STORE_DOWN_RETRY_AFTER_S = 5;
+/** What a request says of its work while the shared store (Redis) fails. */
+const STORE_DOWN: Retry = {
+  kind: 'retry',
+  status: 503,
+  retryAfterS: STORE_DOWN_RETRY_AFTER_S,
+  reason: 'the shared store (Redis) is unreachable',
+};
 
 interface EventWork {
   profile: JsonObject;
@@ -131,7 +138,7 @@ export class DeliveryEngine {
       this.storeFailing = false;
     } catch (error) {
       this.storeDown(error);
-      return answer.failAll(this.storeDownRetry(), messagesOf(plan));
+      return answer.failAll(STORE_DOWN, messagesOf(plan));
     }
     if (plan.events.length && waitMs > POOL_WAIT_MS) return answer.failAll(backlogged(waitMs), messagesOf(plan));
     plan.upserts.forEach((upsert, i) => {
@@ -359,21 +366,12 @@ export class DeliveryEngine {
     );
   }
 
-  private storeDownRetry(): Retry {
-    return {
-      kind: 'retry',
-      status: 503,
-      retryAfterS: STORE_DOWN_RETRY_AFTER_S,
-      reason: 'the shared store (Redis) is unreachable',
-    };
-  }
-
   /** The store failed: everything waiting is answered retryable now (the browsers keep it), and it is said once. */
   private storeDown(error: unknown): void {
     if (!this.storeFailing)
       this.logger.error('the shared store (Redis) failed; answering 503 so browsers retry.', error);
     this.storeFailing = true;
-    for (const pool of this.pools) settleAll(pool.drain(), this.storeDownRetry());
+    for (const pool of this.pools) settleAll(pool.drain(), STORE_DOWN);
   }
 }
 

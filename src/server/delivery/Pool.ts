@@ -3,6 +3,10 @@ export type WorkOutcome =
   | { kind: 'taken' }
   | { kind: 'refused'; reason: string }
   | { kind: 'retry'; status: 429 | 502 | 503 | 504; retryAfterS?: number; reason: string };
+/** A retryable outcome. */
+export type Retry = Extract<WorkOutcome, { kind: 'retry' }>;
+/** Settles one piece of a request's work: the pool keeps it until the piece's job is answered. */
+export type Settle = (outcome: WorkOutcome) => void;
 
 /** One piece of work waiting in a pool: its item, who waits for it, and when they stop waiting. */
 export interface Pending<T> {
@@ -11,7 +15,7 @@ export interface Pending<T> {
   /** Bytes it adds to a job body (about). */
   bytes: number;
   /** Everyone waiting for it: a second request with the same key joins the first (same fate). */
-  settles: Array<(outcome: WorkOutcome) => void>;
+  settles: Settle[];
   /** Set once it was resent after Klaviyo refused other entries of its job: a second refusal is final. */
   resent?: boolean;
 }
@@ -29,7 +33,7 @@ export class Pool<T> {
   }
 
   /** Add work, or join the entry already waiting with that key (`merge` combines their items). */
-  add(key: string, item: T, bytes: number, settle: (o: WorkOutcome) => void, merge?: (a: T, b: T) => T): void {
+  add(key: string, item: T, bytes: number, settle: Settle, merge?: (a: T, b: T) => T): void {
     const known = this.entries.get(key);
     if (known) {
       known.settles.push(settle);
@@ -81,7 +85,7 @@ export class Pool<T> {
   }
 
   /** Remove `settle`'s interest in every entry; an entry nobody waits for any more leaves. Returns whether any did. */
-  withdraw(settle: (o: WorkOutcome) => void): boolean {
+  withdraw(settle: Settle): boolean {
     let any = false;
     for (const [key, entry] of this.entries) {
       const at = entry.settles.indexOf(settle);

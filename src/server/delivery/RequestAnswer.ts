@@ -1,4 +1,4 @@
-import type { WorkOutcome } from './Pool.js';
+import type { Retry, Settle } from './Pool.js';
 
 /** What Klaviyo did with a request's work (the endpoint's answer is built from it). */
 export interface Delivery {
@@ -11,11 +11,6 @@ export interface Delivery {
   /** The messages with work that failed retryably (a batch's sender retries only those). */
   failed: string[];
 }
-
-/** A retryable outcome. */
-export type Retry = Extract<WorkOutcome, { kind: 'retry' }>;
-/** Settles one piece of a request's work (a pool keeps it until the piece's job is answered). */
-export type Settle = (outcome: WorkOutcome) => void;
 
 const RETRY_PRIORITY: Record<number, number> = { 429: 4, 503: 3, 504: 2, 502: 1 };
 
