@@ -62,7 +62,15 @@ export async function startDataPlane({ port = 0, writeKey = 'e2e-write-key', log
       if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
     });
     req.on('end', () => {
-      arrived.push({ path: url.pathname, at: Date.now(), ids: messageIdsOf(chunks) });
+      // Parsed once: for what arrived, then for the answer (413 and 400 keep their order below).
+      let body;
+      let json = true;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        json = false;
+      }
+      arrived.push({ path: url.pathname, at: Date.now(), ids: json ? messageIdsOf(body) : [] });
       if (fault.times > 0) {
         fault.times -= 1;
         if (fault.mode === 'hang') {
@@ -94,12 +102,7 @@ export async function startDataPlane({ port = 0, writeKey = 'e2e-write-key', log
         );
       if (key !== writeKey) return answer(401, 'invalid write key');
       if (size > MAX_REQUEST_BYTES) return answer(413, 'request size exceeds max limit');
-      let body;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        return answer(400, 'invalid json');
-      }
+      if (!json) return answer(400, 'invalid json');
       // /v1/<type> takes one message and sets its type from the path, as the gateway does.
       const batch = single ? [{ ...body, type: single }] : Array.isArray(body?.batch) ? body.batch : undefined;
       if (!batch || batch.length === 0) return answer(400, 'empty batch payload');
@@ -150,12 +153,7 @@ function basicUser(header) {
   return user || undefined;
 }
 
-/** The messageIds a request's body carries (none when it is not a batch's JSON). */
-function messageIdsOf(chunks) {
-  try {
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    return (Array.isArray(body?.batch) ? body.batch : [body]).map((m) => m?.messageId).filter(Boolean);
-  } catch {
-    return [];
-  }
+/** The messageIds a request's body carries (a batch's, or a single message's). */
+function messageIdsOf(body) {
+  return (Array.isArray(body?.batch) ? body.batch : [body]).map((m) => m?.messageId).filter(Boolean);
 }
