@@ -415,9 +415,8 @@ async function chromium(codes) {
     const ms = (s) => `${s.m.toFixed(1)} (${s.lo.toFixed(1)}–${s.hi.toFixed(1)})`;
     // Each run's ratio to theirs in the same round (run next to it), then the median and quartiles of
     // those: a slow drift of the machine between rounds cancels out within a pair.
-    const ratio = (a, b) => (b > 0 && key !== 'late' ? (a / b).toFixed(2) : '—');
+    const ratio = (a, b) => (b > 0 ? (a / b).toFixed(2) : '—');
     const paired = (who) => {
-      if (key === 'late') return '—'; // theirs does (next to) nothing there
       const xs = figures[who]
         .map((f, i) => f[key] / figures.theirs[i][key])
         .filter(Number.isFinite)
@@ -428,6 +427,7 @@ async function chromium(codes) {
     };
     const out = { figure: key };
     for (const who of names) out[`${who} ms`] = ms(stat(who));
+    if (key === 'late') return out; // theirs does (next to) nothing there: no ratio
     out['ours / theirs'] = ratio(stat('ours').m, stat('theirs').m);
     out['paired'] = paired('ours');
     if (figures.before) {
