@@ -27,7 +27,7 @@ const ARTIFACTS = [
   {
     file: 'mapping-only import',
     entry: `export { mapMessage } from './dist/esm/mapping/index.js';`,
-    budget: 3_760,
+    budget: 3_800,
     goal: 1.5 * KIB,
   },
   // What a single-page app pays for the npm host, `import { createKlaviyo } from 'klaviyo-device-mode'`:

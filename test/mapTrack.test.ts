@@ -33,7 +33,7 @@ const custom: Row[] = [
   ['raw non-numeric $value dropped', 'Subscribed', { $value: 'x' }, [['track', 'Subscribed', {}]]],
   ['raw null $value dropped', 'Subscribed', { $value: null, a: 1 }, [['track', 'Subscribed', { a: 1 }]]],
   [
-    'revenue and a raw $value: revenue wins, $value first, the rest in order',
+    'revenue and a raw $value: revenue wins, the raw $value is dropped',
     'Subscribed',
     { plan: 'pro', revenue: 5, $value: 7, seats: 2 },
     [['track', 'Subscribed', { $value: 5, plan: 'pro', seats: 2 }]],

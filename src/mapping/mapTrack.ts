@@ -92,16 +92,26 @@ export function mapTrack(message: RudderMessage, options: TrackMappingOptions = 
 }
 
 /**
- * A custom event's properties: `copy` itself (the mapping's own copy) when it has neither `revenue`
- * nor `$value`, else shaped by {@link setValue} and {@link finish}, as an e-commerce event's are.
+ * A custom event's properties: `copy` itself (the mapping's own copy), with `revenue` as `$value` as
+ * {@link setValue} does it for an e-commerce event: a numeric `revenue` becomes `$value` (a raw
+ * `$value` beside it is dropped, reported); a non-numeric one stays as `revenue` (reported) and a raw
+ * `$value` is coerced or dropped. Changed in place: no second copy on the hot path.
  */
 function customProperties(copy: JsonObject, warnings: string[]): JsonObject {
   if (copy.revenue === undefined && copy.$value === undefined) return copy;
-  const out: JsonObject = {};
-  const f = readFields(copy);
-  setValue(out, f, ['revenue'], warnings);
-  finish(out, f, warnings);
-  return out;
+  let value: number | undefined;
+  if (isPresent(copy.revenue)) {
+    value = toNumber(copy.revenue);
+    if (value === undefined) warnings.push(say('valueNotNumber', 'revenue'));
+    else delete copy.revenue;
+  }
+  const raw = isPresent(copy.$value) ? toNumber(copy.$value) : null; // null: absent or blank, dropped silently
+  if (raw !== null && value !== undefined) warnings.push(say('valueTwice'));
+  else if (raw === undefined) warnings.push(say('valueDropped'));
+  else if (raw !== null) value = raw;
+  if (value === undefined) delete copy.$value;
+  else copy.$value = value;
+  return copy;
 }
 
 /**
