@@ -15,7 +15,7 @@ const KIB = 1024;
  */
 const ARTIFACTS = [
   // The critical path of RudderStack's device-mode slot (and of the custom integration by script tag).
-  { file: 'dist/Klaviyo.min.js', budget: 12_080, goal: 6_144 },
+  { file: 'dist/Klaviyo.min.js', budget: 12_100, goal: 6_144 },
   // The critical path of the script tag: the same plus the rudderanalytics-style API and its identity store.
   { file: 'dist/klaviyo-device-mode.iife.js', budget: 13_130, goal: 6_656 },
   // The lower tiers (the Client API, cloud mode), the configuration texts and identifyFromForms: loaded
@@ -27,7 +27,7 @@ const ARTIFACTS = [
   {
     file: 'mapping-only import',
     entry: `export { mapMessage } from './dist/esm/mapping/index.js';`,
-    budget: 3_800,
+    budget: 3_820,
     goal: 1.5 * KIB,
   },
   // What a single-page app pays for the npm host, `import { createKlaviyo } from 'klaviyo-device-mode'`:
@@ -35,14 +35,14 @@ const ARTIFACTS = [
   {
     file: 'npm import (createKlaviyo)',
     entry: `export { createKlaviyo } from './dist/esm/index.js';`,
-    budget: 12_830,
+    budget: 12_860,
     lazyBudget: 6_400,
   },
   // What an analytics-next app pays for `import { createSegmentPlugin } from 'klaviyo-device-mode/segment'`.
   {
     file: 'npm import (Segment plugin)',
     entry: `export { createSegmentPlugin } from './dist/esm/hosts/segment/createSegmentPlugin.js';`,
-    budget: 12_100,
+    budget: 12_130,
     lazyBudget: 6_400,
   },
   // The message texts, loaded only by those who want full log lines (debugging).

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventBody, messageIdentifiers, profileBody, subscriptionBody } from '../src/clientApi/clientApiBodies.js';
+import { toE164 } from '../src/mapping/toE164.js';
 import { exchangeId } from '../src/clientApi/exchangeId.js';
 import { withDedupeKey } from '../src/mapping/withDedupeKey.js';
 
@@ -104,6 +105,12 @@ describe('Client API bodies (JSON:API, revision 2026-07-15)', () => {
     expect(named('+1 (415) 555-0100')).toEqual({ phone_number: '+14155550100' });
     expect(named('0044 7911 123456')).toEqual({ phone_number: '+447911123456' });
     expect(named('+1234567')).toEqual({}); // 7 digits: not a phone an identify would send either
+  });
+
+  it('a phone is normalised as itself whatever came before (the last one is remembered, never mixed up)', () => {
+    const phones: unknown[] = ['+1 (415) 555-0100', '+1 (415) 555-0100', '555', '0044 7911 123456', 447911123456];
+    const e164 = ['+14155550100', '+14155550100', undefined, '+447911123456', undefined];
+    expect([...phones, ...[...phones].reverse()].map(toE164)).toEqual([...e164, ...[...e164].reverse()]);
   });
 });
 

@@ -155,7 +155,11 @@ export class Shopper {
 
   /** Take in `identifiers`; true when they make a shopper nobody knew known. Another person's: a switch. */
   private note(identifiers: JsonObject): boolean {
-    if (PERSONAL.some(([k]) => identifiers[k] && this.known[k] && identifiers[k] !== this.known[k])) this.forget();
+    for (const [k] of PERSONAL)
+      if (identifiers[k] && this.known[k] && identifiers[k] !== this.known[k]) {
+        this.forget();
+        break;
+      }
     const known = this.isKnown;
     for (const [k] of PERSONAL)
       if (identifiers[k] && identifiers[k] !== this.known[k]) {
