@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Window } from 'happy-dom';
+import { customTrackFloor } from './customTrackFloor.mjs';
 
 const RUDDER_COMMIT = 'eecb517e6';
 const REPO = 'https://github.com/rudderlabs/rudder-sdk-js';
@@ -308,13 +309,16 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
 async function node(codes) {
   const impls = Object.fromEntries(Object.entries(codes).map(([who, code]) => [who, nodeIntegration(code)]));
   const names = Object.keys(impls);
+  impls.floor = nodeIntegration(`var Klaviyo_RS = (${customTrackFloor})();`);
   await new Promise((r) => setTimeout(r, 50)); // start-up work at idle
   const cases = { ...Object.fromEntries(KINDS.map((k) => [k, [k]])), 'the mix (100 calls)': MIX };
   const rows = [];
   for (const [name, list] of Object.entries(cases)) {
-    const rates = Object.fromEntries(names.map((who) => [who, []]));
+    // The floor (scripts/customTrackFloor.mjs) is a lower bound for the custom track only.
+    const timed = name === 'track (custom)' ? [...names, 'floor'] : names;
+    const rates = Object.fromEntries(timed.map((who) => [who, []]));
     for (let round = -WARM_UP_ROUNDS; round < ROUNDS; round++) {
-      for (const who of round % 2 ? [...names].reverse() : names) {
+      for (const who of round % 2 ? [...timed].reverse() : timed) {
         // Fresh messages for every call, made before the clock starts, as the SDK hands each its own
         // (theirs changes a custom track's properties in place).
         const { win, integration } = impls[who];
@@ -325,15 +329,17 @@ async function node(codes) {
       }
     }
     const row = { case: name };
-    for (const who of names)
+    for (const who of timed)
       row[`${who} ops/s (min–max)`] =
         `${fmt(median(rates[who]))} (${fmt(Math.min(...rates[who]))}–${fmt(Math.max(...rates[who]))})`;
     row['ours / theirs'] = (median(rates.ours) / median(rates.theirs)).toFixed(2);
     if (rates.before) row['before / theirs'] = (median(rates.before) / median(rates.theirs)).toFixed(2);
+    if (rates.floor) row['floor / theirs'] = (median(rates.floor) / median(rates.theirs)).toFixed(2);
     rows.push(row);
   }
   const pushes = {};
-  for (const [who, impl] of Object.entries(impls)) {
+  for (const who of names) {
+    const impl = impls[who];
     const before = impl.win.__kl.pushes;
     impl.win.__bench.time(impl.integration, impl.win.__bench.messages(MIX, MIX.length));
     await lateAnswers(impl.win, 0);
