@@ -304,6 +304,8 @@ function nodeIntegration(code) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
+/** `a / b` to two places, or a dash when `b` is not a positive figure. */
+const ratio = (a, b) => (b > 0 ? (a / b).toFixed(2) : '—');
 
 /** The implementations compared: ours, theirs, and with BASELINE=<a Klaviyo.min.js> an earlier build of ours ("before"). */
 async function node(codes) {
@@ -332,9 +334,8 @@ async function node(codes) {
     for (const who of timed)
       row[`${who} ops/s (min–max)`] =
         `${fmt(median(rates[who]))} (${fmt(Math.min(...rates[who]))}–${fmt(Math.max(...rates[who]))})`;
-    row['ours / theirs'] = (median(rates.ours) / median(rates.theirs)).toFixed(2);
-    if (rates.before) row['before / theirs'] = (median(rates.before) / median(rates.theirs)).toFixed(2);
-    if (rates.floor) row['floor / theirs'] = (median(rates.floor) / median(rates.theirs)).toFixed(2);
+    for (const who of timed)
+      if (who !== 'theirs') row[`${who} / theirs`] = ratio(median(rates[who]), median(rates.theirs));
     rows.push(row);
   }
   const pushes = {};
@@ -421,7 +422,6 @@ async function chromium(codes) {
     const ms = (s) => `${s.m.toFixed(1)} (${s.lo.toFixed(1)}–${s.hi.toFixed(1)})`;
     // Each run's ratio to theirs in the same round (run next to it), then the median and quartiles of
     // those: a slow drift of the machine between rounds cancels out within a pair.
-    const ratio = (a, b) => (b > 0 ? (a / b).toFixed(2) : '—');
     const paired = (who) => {
       const xs = figures[who]
         .map((f, i) => f[key] / figures.theirs[i][key])
