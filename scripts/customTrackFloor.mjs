@@ -42,12 +42,6 @@ export function customTrackFloor() {
       this.named = {};
     }
     init() {}
-    isLoaded() {
-      return true;
-    }
-    isReady() {
-      return true;
-    }
     identifiers(message) {
       const traits = message.context?.traits ?? {};
       const seen = `${traits.email}\u0000${traits.phone}\u0000${message.userId}`;
